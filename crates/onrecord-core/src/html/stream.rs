@@ -1,0 +1,540 @@
+//! One streaming pass over an HTML page (lol_html, spec tokenizer, no tree):
+//! turns the page into a flat list of text blocks with what is needed to
+//! score them, and collects metadata on the way.
+//!
+//! lol_html runs end-tag handlers only for explicit end tags, so the pass
+//! keeps its own stack of open elements and, on an end tag, pops everything
+//! above the element it closes (the implicitly closed ones).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use lol_html::html_content::{Element, TextType};
+use lol_html::{HtmlRewriter, MemorySettings, Settings, doc_text, element};
+
+use crate::html::classes::{ClassSignal, class_signal};
+
+/// Element kinds that matter to extraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag {
+    P,
+    Heading(u8),
+    Li,
+    Td,
+    Pre,
+    Blockquote,
+    Div,
+    Section,
+    Article,
+    Main,
+    Figure,
+    Figcaption,
+    A,
+    Title,
+    Script,
+    Other,
+    /// Any other element that breaks a line (`ul`, `table`, `tr`, `dd`, ...).
+    OtherBlock,
+}
+
+impl Tag {
+    fn of(name: &str) -> Tag {
+        match name {
+            "p" => Tag::P,
+            "h1" => Tag::Heading(1),
+            "h2" => Tag::Heading(2),
+            "h3" => Tag::Heading(3),
+            "h4" => Tag::Heading(4),
+            "h5" => Tag::Heading(5),
+            "h6" => Tag::Heading(6),
+            "li" => Tag::Li,
+            "td" | "th" => Tag::Td,
+            "pre" => Tag::Pre,
+            "blockquote" => Tag::Blockquote,
+            "div" => Tag::Div,
+            "section" => Tag::Section,
+            "article" => Tag::Article,
+            "main" => Tag::Main,
+            "figure" => Tag::Figure,
+            "figcaption" => Tag::Figcaption,
+            "a" => Tag::A,
+            "title" => Tag::Title,
+            "script" => Tag::Script,
+            "ul" | "ol" | "dl" | "dt" | "dd" | "table" | "tbody" | "thead" | "tfoot" | "tr"
+            | "header" | "hr" | "address" | "center" | "details" | "summary" | "fieldset"
+            | "caption" | "body" | "html" | "picture" => Tag::OtherBlock,
+            _ => Tag::Other,
+        }
+    }
+
+    fn is_block(self) -> bool {
+        !matches!(self, Tag::A | Tag::Other | Tag::Title | Tag::Script)
+    }
+}
+
+/// Elements whose whole subtree is never text of the article.
+fn skipped_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "select"
+            | "option"
+            | "button"
+            | "textarea"
+            | "label"
+            | "audio"
+            | "video"
+    )
+}
+
+/// Elements that usually hold page chrome. Like chrome classes, they are
+/// dropped only when they are not a wrapper around most of the page.
+fn chrome_tag(name: &str) -> bool {
+    matches!(name, "nav" | "footer" | "aside" | "form" | "dialog" | "menu" | "header")
+}
+
+const F_SKIP: u16 = 1;
+const F_NEGATIVE: u16 = 1 << 1;
+const F_CAPTION: u16 = 1 << 2;
+const F_CREDIT: u16 = 1 << 3;
+const F_POSITIVE: u16 = 1 << 4;
+const F_LDJSON: u16 = 1 << 5;
+const F_TITLE: u16 = 1 << 6;
+const F_QUOTE_BOX: u16 = 1 << 7;
+
+/// Per element facts, indexed by element id (document order).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ElementInfo {
+    pub(crate) parent: u32,
+    /// Largest element id inside this element (itself when empty).
+    pub(crate) last_descendant: u32,
+    pub(crate) tag: Tag,
+    /// Class/id weight, readability-style: + for content, - for chrome.
+    pub(crate) weight: i8,
+    /// Chrome by class or tag (share bar, related links, `<nav>`).
+    pub(crate) chrome: bool,
+}
+
+/// A run of text between two block boundaries.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    /// Whitespace-collapsed, entity-decoded text.
+    pub(crate) text: String,
+    /// Characters of `text` inside links.
+    pub(crate) link_chars: usize,
+    /// Id of the innermost open element when the block was cut.
+    pub(crate) element: u32,
+    /// The nearest block-level element holding the text.
+    pub(crate) block_element: u32,
+    pub(crate) tag: Tag,
+    /// Inside an element with a chrome class (share, related, ...).
+    pub(crate) negative: bool,
+    /// Inside an element with a content class or `itemprop=articleBody`.
+    pub(crate) positive: bool,
+    /// Inside a pull-quote or other box repeated from the body.
+    pub(crate) quote_box: bool,
+}
+
+/// A caption and its credit as found in `<figcaption>` and friends.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawCaption {
+    pub(crate) text: String,
+    pub(crate) credit: String,
+}
+
+/// Metadata found while streaming.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PageMeta {
+    pub(crate) lang: Option<String>,
+    pub(crate) title_tag: String,
+    /// `(key, value)` of `<meta>` tags, key lowercased (`og:title`).
+    pub(crate) metas: Vec<(String, String)>,
+    pub(crate) canonical: Option<String>,
+    pub(crate) ld_json: Vec<String>,
+    pub(crate) time_datetime: Option<String>,
+}
+
+/// What the streaming pass found.
+#[derive(Debug, Default)]
+pub(crate) struct Page {
+    pub(crate) blocks: Vec<Block>,
+    pub(crate) elements: Vec<ElementInfo>,
+    pub(crate) captions: Vec<RawCaption>,
+    pub(crate) meta: PageMeta,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    id: u32,
+    flags: u16,
+    tag: Tag,
+}
+
+/// Deeper nesting than this is not tracked (its text still is, attributed
+/// to the deepest tracked element). Bounds memory and work on hostile pages.
+const MAX_DEPTH: usize = 512;
+/// Text kept per block; beyond it a block is cut.
+const MAX_BLOCK_BYTES: usize = 1 << 20;
+const MAX_LD_JSON_BYTES: usize = 1 << 20;
+
+#[derive(Default)]
+struct State {
+    stack: Vec<Frame>,
+    /// Elements below the tracked depth still open (their end tags pop these first).
+    overflow: usize,
+    raw: String,
+    raw_link_bytes: usize,
+    link_depth: u32,
+    page: Page,
+    in_caption_credit: bool,
+}
+
+impl State {
+    fn top_flags(&self) -> u16 {
+        self.stack.last().map_or(0, |f| f.flags)
+    }
+
+    fn nearest_block(&self) -> (u32, Tag) {
+        self.stack
+            .iter()
+            .rev()
+            .find(|f| f.tag.is_block())
+            .map_or((0, Tag::OtherBlock), |f| (f.id, f.tag))
+    }
+
+    /// Ends the current run of text.
+    fn flush(&mut self) {
+        if self.raw.is_empty() {
+            return;
+        }
+        let raw = std::mem::take(&mut self.raw);
+        let link_bytes = std::mem::take(&mut self.raw_link_bytes);
+        let flags = self.top_flags();
+        let text = clean_text(&raw);
+        if text.is_empty() {
+            self.raw = raw;
+            self.raw.clear();
+            return;
+        }
+        if flags & F_CAPTION != 0 {
+            let credit = flags & F_CREDIT != 0;
+            if credit {
+                match self.page.captions.last_mut() {
+                    Some(c) if c.credit.is_empty() && self.in_caption_credit => c.credit = text,
+                    Some(c) if !c.credit.is_empty() && self.in_caption_credit => {
+                        c.credit.push(' ');
+                        c.credit.push_str(&text);
+                    }
+                    _ => self.page.captions.push(RawCaption {
+                        text: String::new(),
+                        credit: text,
+                    }),
+                }
+            } else {
+                match self.page.captions.last_mut() {
+                    Some(c) if c.credit.is_empty() && self.in_caption_credit => {
+                        c.text.push(' ');
+                        c.text.push_str(&text);
+                    }
+                    _ => self.page.captions.push(RawCaption {
+                        text,
+                        credit: String::new(),
+                    }),
+                }
+            }
+            self.in_caption_credit = true;
+            self.raw = raw;
+            self.raw.clear();
+            return;
+        }
+        let link_chars = if link_bytes >= raw.len() {
+            text.chars().count()
+        } else {
+            // Proportional: raw bytes in links over raw bytes, applied to the clean text.
+            let total = text.chars().count();
+            (total * link_bytes).div_ceil(raw.len().max(1))
+        };
+        let (block_element, tag) = self.nearest_block();
+        let element = self.stack.last().map_or(0, |f| f.id);
+        self.page.blocks.push(Block {
+            text,
+            link_chars,
+            element,
+            block_element,
+            tag,
+            negative: flags & F_NEGATIVE != 0,
+            positive: flags & F_POSITIVE != 0,
+            quote_box: flags & F_QUOTE_BOX != 0,
+        });
+        self.raw = raw;
+        self.raw.clear();
+    }
+
+    fn open(&mut self, el: &Element<'_, '_>) -> Option<u32> {
+        let name = el.tag_name();
+        let name = name.as_str();
+        let tag = Tag::of(name);
+        let parent_flags = self.top_flags();
+        if tag.is_block() || name == "br" {
+            self.flush();
+            if parent_flags & F_CAPTION == 0 {
+                self.in_caption_credit = false;
+            }
+        }
+        match name {
+            "html" => {
+                if let Some(lang) = el.get_attribute("lang") {
+                    self.page.meta.lang = Some(lang);
+                }
+            }
+            "meta" => {
+                let key = el
+                    .get_attribute("property")
+                    .or_else(|| el.get_attribute("name"))
+                    .or_else(|| el.get_attribute("itemprop"));
+                if let (Some(key), Some(value)) = (key, el.get_attribute("content")) {
+                    if self.page.meta.metas.len() < 512 {
+                        self.page.meta.metas.push((key.to_ascii_lowercase(), value));
+                    }
+                }
+            }
+            "link" => {
+                if el.get_attribute("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
+                    self.page.meta.canonical = el.get_attribute("href");
+                }
+            }
+            "time" => {
+                if self.page.meta.time_datetime.is_none() {
+                    self.page.meta.time_datetime = el.get_attribute("datetime");
+                }
+            }
+            _ => {}
+        }
+        if !el.can_have_content() {
+            return None;
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            self.overflow += 1;
+            return None;
+        }
+        let mut flags = parent_flags & !(F_LDJSON | F_TITLE);
+        if flags & F_SKIP == 0 {
+            if skipped_tag(name) {
+                flags |= F_SKIP;
+            }
+            if el.get_attribute("hidden").is_some()
+                || el
+                    .get_attribute("aria-hidden")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+                || el.get_attribute("style").is_some_and(|s| hidden_style(&s))
+            {
+                flags |= F_SKIP;
+            }
+        }
+        if name == "script" {
+            if el
+                .get_attribute("type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+            {
+                flags |= F_LDJSON;
+                self.page.meta.ld_json.push(String::new());
+            }
+        } else if name == "title" && self.page.meta.title_tag.is_empty() {
+            flags |= F_TITLE;
+        }
+        let mut weight = 0i8;
+        let mut chrome = chrome_tag(name);
+        let class = el.get_attribute("class");
+        let id = el.get_attribute("id");
+        let itemprop = el.get_attribute("itemprop");
+        if itemprop
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+        {
+            flags |= F_POSITIVE;
+            weight = 50;
+        }
+        if class.is_some() || id.is_some() {
+            match class_signal(class.as_deref().unwrap_or(""), id.as_deref().unwrap_or(""), name) {
+                ClassSignal::Remove => chrome = true,
+                ClassSignal::Caption => flags |= F_CAPTION,
+                ClassSignal::Credit => {
+                    if flags & F_CAPTION != 0 {
+                        flags |= F_CREDIT;
+                    } else {
+                        flags |= F_CAPTION | F_CREDIT;
+                    }
+                }
+                ClassSignal::QuoteBox => flags |= F_QUOTE_BOX,
+                ClassSignal::Weight(w) => {
+                    weight = weight.saturating_add(w);
+                    if w < 0 {
+                        flags |= F_NEGATIVE;
+                    } else if w >= 25 {
+                        flags |= F_POSITIVE;
+                    }
+                }
+                ClassSignal::None => {}
+            }
+        }
+        if tag == Tag::Figcaption {
+            flags |= F_CAPTION;
+        }
+        if flags & F_CAPTION != 0 && parent_flags & F_CAPTION == 0 {
+            self.in_caption_credit = false;
+        }
+        let id = u32::try_from(self.page.elements.len()).unwrap_or(u32::MAX);
+        let parent = self.stack.last().map_or(id, |f| f.id);
+        self.page.elements.push(ElementInfo {
+            parent,
+            last_descendant: id,
+            tag,
+            weight,
+            chrome,
+        });
+        if tag == Tag::A {
+            self.link_depth += 1;
+        }
+        self.stack.push(Frame { id, flags, tag });
+        Some(id)
+    }
+
+    fn close(&mut self, id: u32) {
+        if self.overflow > 0 {
+            // An end tag deeper than we track: it closes one untracked element.
+            self.overflow -= 1;
+            return;
+        }
+        let Some(pos) = self.stack.iter().rposition(|f| f.id == id) else {
+            return;
+        };
+        let last = u32::try_from(self.page.elements.len().saturating_sub(1)).unwrap_or(u32::MAX);
+        while self.stack.len() > pos {
+            let frame = self.stack[self.stack.len() - 1];
+            if frame.tag.is_block() {
+                self.flush();
+            }
+            if frame.flags & F_CAPTION != 0 && frame.flags & F_CREDIT == 0 {
+                // leaving a caption: text after it opens a new caption.
+                if self.stack.len() < 2 || self.stack[self.stack.len() - 2].flags & F_CAPTION == 0 {
+                    self.in_caption_credit = false;
+                }
+            }
+            self.stack.pop();
+            if frame.tag == Tag::A {
+                self.link_depth = self.link_depth.saturating_sub(1);
+            }
+            if let Some(info) = self.page.elements.get_mut(frame.id as usize) {
+                info.last_descendant = last;
+            }
+        }
+    }
+
+    fn text(&mut self, chunk: &str, kind: TextType) {
+        let flags = self.top_flags();
+        if flags & F_LDJSON != 0 {
+            if let Some(buf) = self.page.meta.ld_json.last_mut() {
+                if buf.len() + chunk.len() <= MAX_LD_JSON_BYTES {
+                    buf.push_str(chunk);
+                }
+            }
+            return;
+        }
+        if flags & F_TITLE != 0 {
+            if self.page.meta.title_tag.len() < 4096 {
+                self.page.meta.title_tag.push_str(chunk);
+            }
+            return;
+        }
+        if flags & F_SKIP != 0 || !matches!(kind, TextType::Data) {
+            return;
+        }
+        if self.raw.len() + chunk.len() > MAX_BLOCK_BYTES {
+            self.flush();
+        }
+        self.raw.push_str(chunk);
+        if self.link_depth > 0 {
+            self.raw_link_bytes += chunk.len();
+        }
+    }
+}
+
+fn hidden_style(style: &str) -> bool {
+    let compact: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    compact.contains("display:none") || compact.contains("visibility:hidden")
+}
+
+/// Decodes entities and collapses white space.
+pub(crate) fn clean_text(raw: &str) -> String {
+    let decoded = html_escape::decode_html_entities(raw);
+    let mut out = String::with_capacity(decoded.len());
+    let mut pending_space = false;
+    for c in decoded.chars() {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Streams `html` once and returns its blocks and metadata.
+pub(crate) fn scan(html: &str, max_memory_bytes: usize) -> Result<Page, String> {
+    let state = Rc::new(RefCell::new(State::default()));
+    {
+        let on_element = Rc::clone(&state);
+        let on_text = Rc::clone(&state);
+        let settings = Settings::new()
+            .with_strict(false)
+            .with_memory_settings(
+                MemorySettings::new().with_max_allowed_memory_usage(max_memory_bytes),
+            )
+            .append_element_content_handler(element!("*", move |el| {
+                let id = on_element.borrow_mut().open(el);
+                if let Some(id) = id {
+                    let on_end = Rc::clone(&on_element);
+                    if let Some(handlers) = el.end_tag_handlers() {
+                        handlers.push(Box::new(move |_end| {
+                            on_end.borrow_mut().close(id);
+                            Ok(())
+                        }));
+                    }
+                }
+                Ok(())
+            }))
+            .append_document_content_handler(doc_text!(move |t| {
+                on_text.borrow_mut().text(t.as_str(), t.text_type());
+                Ok(())
+            }));
+        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+        rewriter.write(html.as_bytes()).map_err(|e| e.to_string())?;
+        rewriter.end().map_err(|e| e.to_string())?;
+    }
+    let mut state = state.take();
+    state.flush();
+    let last = u32::try_from(state.page.elements.len().saturating_sub(1)).unwrap_or(u32::MAX);
+    for frame in &state.stack {
+        if let Some(info) = state.page.elements.get_mut(frame.id as usize) {
+            info.last_descendant = last;
+        }
+    }
+    Ok(state.page)
+}

@@ -1,0 +1,274 @@
+//! The pure core of onrecord: one news article in, one [`Record`] out.
+//!
+//! It owns cleaning (main-content extraction from HTML, boilerplate and
+//! caption removal from scraped text), metadata, and the record schema.
+//! It does no I/O: no files, threads, clocks or environment. Reading inputs
+//! is `onrecord-ingest`'s job; the `onrecord` binary runs the pipeline in
+//! parallel.
+//!
+//! ```
+//! use onrecord_core::{Body, Document, Pipeline};
+//! let pipeline = Pipeline::builder().build();
+//! let doc = Document::new(Body::Text("date 2025-08-16 It rained in Paris.\nSupport Now".into()));
+//! let record = pipeline.process(&doc).unwrap();
+//! assert_eq!(record.text, "It rained in Paris.");
+//! assert_eq!(record.date.as_deref(), Some("2025-08-16"));
+//! ```
+
+#![warn(missing_docs)]
+
+mod captions;
+mod date;
+mod document;
+mod error;
+mod html;
+mod record;
+mod scraped;
+
+#[doc(hidden)]
+/// Block dump of an HTML page, for tuning the extractor.
+pub fn debug_html_blocks(html: &str) -> String {
+    html::debug_blocks(html)
+}
+
+use sha2::{Digest, Sha256};
+
+pub use crate::date::normalize_date;
+pub use crate::document::{Body, Document, Hints};
+pub use crate::error::{Error, Result};
+pub use crate::record::{
+    Amount, Caption, Entity, Mention, Quote, QuoteKind, Record, SourceRef, Span,
+};
+
+/// Builds a [`Pipeline`].
+#[derive(Debug, Clone)]
+pub struct PipelineBuilder {
+    max_input_bytes: usize,
+    html_memory_bytes: usize,
+    raw_text: bool,
+}
+
+impl Default for PipelineBuilder {
+    fn default() -> Self {
+        PipelineBuilder {
+            max_input_bytes: 64 << 20,
+            html_memory_bytes: 64 << 20,
+            raw_text: false,
+        }
+    }
+}
+
+impl PipelineBuilder {
+    /// Inputs larger than this are refused with [`Error::TooLarge`]
+    /// (default 64 MiB).
+    pub fn max_input_bytes(mut self, bytes: usize) -> Self {
+        self.max_input_bytes = bytes;
+        self
+    }
+
+    /// Memory the HTML parser may use for one page (default 64 MiB).
+    pub fn html_memory_bytes(mut self, bytes: usize) -> Self {
+        self.html_memory_bytes = bytes;
+        self
+    }
+
+    /// Keep plain-text input exactly as given in `text` (no cleaning), so
+    /// that offsets can be compared with annotations of the raw text.
+    pub fn raw_text(mut self, raw: bool) -> Self {
+        self.raw_text = raw;
+        self
+    }
+
+    /// The pipeline.
+    pub fn build(self) -> Pipeline {
+        Pipeline {
+            config: self,
+            knobs: html::Knobs::default(),
+        }
+    }
+}
+
+/// Turns [`Document`]s into [`Record`]s. Cheap to share across threads.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    config: PipelineBuilder,
+    knobs: html::Knobs,
+}
+
+impl Default for Pipeline {
+    fn default() -> Self {
+        Pipeline::builder().build()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The host of a URL, without `www.` and port.
+fn host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
+    (!host.is_empty()).then_some(host)
+}
+
+/// A URL reduced to what identifies the article: no fragment, lowercase
+/// scheme and host, no trailing slash.
+fn normalize_url(url: &str) -> String {
+    let url = url.trim();
+    let url = url.split('#').next().unwrap_or(url);
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let path = path.trim_end_matches('/');
+            format!("{}://{}{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase(), path)
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// The stable record id: `u` + hash of the normalised URL, else `c` + hash
+/// of the text.
+pub fn record_id(url: Option<&str>, text: &str) -> String {
+    match url {
+        Some(url) => format!("u{}", &hex(&Sha256::digest(normalize_url(url).as_bytes()))[..24]),
+        None => format!("c{}", &hex(&Sha256::digest(text.as_bytes()))[..24]),
+    }
+}
+
+fn language(text: &str) -> Option<String> {
+    let info = whatlang::detect(text)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    use whatlang::Lang::*;
+    let code = match info.lang() {
+        Eng => "en",
+        Fra => "fr",
+        Deu => "de",
+        Spa => "es",
+        Por => "pt",
+        Ita => "it",
+        Nld => "nl",
+        Rus => "ru",
+        Ukr => "uk",
+        Pol => "pl",
+        Tur => "tr",
+        Ara => "ar",
+        Cmn => "zh",
+        Jpn => "ja",
+        Kor => "ko",
+        Hin => "hi",
+        Swe => "sv",
+        Dan => "da",
+        Nob => "no",
+        Fin => "fi",
+        Ces => "cs",
+        Ell => "el",
+        Heb => "he",
+        Hun => "hu",
+        Ron => "ro",
+        other => other.code(),
+    };
+    Some(code.to_owned())
+}
+
+fn first_some(a: &Option<String>, b: Option<String>) -> Option<String> {
+    a.as_ref()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .or(b)
+}
+
+impl Pipeline {
+    /// A builder with default settings.
+    pub fn builder() -> PipelineBuilder {
+        PipelineBuilder::default()
+    }
+
+    /// Processes one article. Deterministic: the same document gives the
+    /// same record.
+    pub fn process(&self, doc: &Document) -> Result<Record> {
+        let size = doc.len_bytes();
+        if size > self.config.max_input_bytes {
+            return Err(Error::TooLarge {
+                size_bytes: size,
+                limit_bytes: self.config.max_input_bytes,
+            });
+        }
+        let hints = &doc.hints;
+        let (text, captions, meta) = match &doc.body {
+            Body::Html(html) => {
+                let extract = html::extract(html, self.config.html_memory_bytes, &self.knobs)
+                    .map_err(|reason| Error::Html { reason })?;
+                (extract.paragraphs.join("\n\n"), extract.captions, extract.meta)
+            }
+            Body::Text(text) if self.config.raw_text => {
+                (text.clone(), Vec::new(), html::Metadata::default())
+            }
+            Body::Text(text) => {
+                let extract = scraped::extract(text);
+                let meta = html::Metadata {
+                    date: extract.date,
+                    ..Default::default()
+                };
+                (extract.paragraphs.join("\n\n"), extract.captions, meta)
+            }
+        };
+        if text.trim().is_empty() {
+            return Err(Error::Empty);
+        }
+        let url = first_some(&hints.url, meta.url);
+        let date = hints
+            .date
+            .as_deref()
+            .and_then(normalize_date)
+            .or(meta.date);
+        let site = first_some(&hints.site, meta.site).or_else(|| url.as_deref().and_then(host));
+        let lang = meta.lang.or_else(|| language(&text));
+        let id = first_some(&hints.id, None).unwrap_or_else(|| record_id(url.as_deref(), &text));
+        Ok(Record {
+            id,
+            source: doc.source.clone(),
+            url,
+            date,
+            title: first_some(&hints.title, meta.title),
+            author: first_some(&hints.author, meta.author),
+            site,
+            lang,
+            text,
+            captions,
+            quotes: Vec::new(),
+            entities: Vec::new(),
+            amounts: Vec::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipeline_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Pipeline>();
+    }
+
+    #[test]
+    fn ids_are_stable_and_url_based() {
+        assert_eq!(
+            record_id(Some("HTTPS://Example.com/a/#x"), "t"),
+            record_id(Some("https://example.com/a"), "other")
+        );
+        assert!(record_id(None, "t").starts_with('c'));
+        assert_eq!(host("https://www.bbc.co.uk:443/news").as_deref(), Some("bbc.co.uk"));
+    }
+}

@@ -1,0 +1,39 @@
+//! Developer tasks: evaluations against `../shared` data and peer
+//! benchmarks. The only crate that reads `../shared`.
+
+mod html_eval;
+mod metric;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "onrecord developer tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Main-text extraction quality (token-shingle P/R/F1) and speed on the
+    /// article-extraction-benchmark.
+    EvalHtml(html_eval::Args),
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::EvalHtml(args) => html_eval::run(&args),
+    }
+}
+
+/// `../shared/data` beside the checkout, or `$ONRECORD_SHARED/data`.
+pub(crate) fn shared_data() -> PathBuf {
+    if let Ok(dir) = std::env::var("ONRECORD_SHARED") {
+        return PathBuf::from(dir).join("data");
+    }
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.join("../../shared/data")
+}
