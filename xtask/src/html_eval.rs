@@ -59,7 +59,10 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         pages.push(html);
     }
     let pipeline = Pipeline::default();
-    let docs: Vec<Document> = pages.iter().map(|h| Document::new(Body::Html(h.clone()))).collect();
+    let docs: Vec<Document> = pages
+        .iter()
+        .map(|h| Document::new(Body::Html(h.clone())))
+        .collect();
     let mut predictions = Vec::new();
     for doc in &docs {
         predictions.push(match pipeline.process(doc) {
@@ -84,7 +87,10 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         }
     }
     let (p, r, f) = summary(&counts);
-    println!("pages {}  precision {p:.4}  recall {r:.4}  F1 {f:.4}", keys.len());
+    println!(
+        "pages {}  precision {p:.4}  recall {r:.4}  F1 {f:.4}",
+        keys.len()
+    );
     if args.worst > 0 {
         scored.sort_by(|a, b| a.0.total_cmp(&b.0));
         for (score, key) in scored.iter().take(args.worst) {
@@ -106,7 +112,11 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         let mut n = 0usize;
         for _ in 0..args.repeat {
             for doc in &docs {
-                n += pipeline.process(doc).map(|r| r.text.len()).unwrap_or(0).min(1);
+                n += pipeline
+                    .process(doc)
+                    .map(|r| r.text.len())
+                    .unwrap_or(0)
+                    .min(1);
             }
         }
         let secs = start.elapsed().as_secs_f64();

@@ -1,6 +1,12 @@
 //! Developer tasks: evaluations against `../shared` data and peer
 //! benchmarks. The only crate that reads `../shared`.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a report tool prints its report"
+)]
+
 mod html_eval;
 mod metric;
 

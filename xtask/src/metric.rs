@@ -51,7 +51,11 @@ pub(crate) fn page_counts(truth: &str, pred: &str) -> (f64, f64, f64) {
         fp += pc.saturating_sub(tc) as f64;
     }
     let s = tp + fp + fnn;
-    if s > 0.0 { (tp / s, fp / s, fnn / s) } else { (0.0, 0.0, 0.0) }
+    if s > 0.0 {
+        (tp / s, fp / s, fnn / s)
+    } else {
+        (0.0, 0.0, 0.0)
+    }
 }
 
 fn precision(tp: f64, fp: f64, fnn: f64) -> f64 {
@@ -88,7 +92,11 @@ pub(crate) fn summary(pages: &[(f64, f64, f64)]) -> (f64, f64, f64) {
         .collect();
     let p = ps.iter().sum::<f64>() / ps.len().max(1) as f64;
     let r = rs.iter().sum::<f64>() / rs.len().max(1) as f64;
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (p, r, f)
 }
 
@@ -96,7 +104,11 @@ pub(crate) fn summary(pages: &[(f64, f64, f64)]) -> (f64, f64, f64) {
 pub(crate) fn page_f1(c: (f64, f64, f64)) -> f64 {
     let p = precision(c.0, c.1, c.2);
     let r = recall(c.0, c.1, c.2);
-    if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }
+    if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@ use regex::Regex;
 
 /// "... (Photo: AP)", "... ( Getty Images )", "... Photograph: Jane Doe/Reuters".
 static TRAILING_PAREN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?s)(.*?)\s*\(\s*([^()]{1,160}?)\s*\)\s*\.?$").unwrap_or_else(|e| panic!("bad regex: {e}"))
+    Regex::new(r"^(?s)(.*?)\s*\(\s*([^()]{1,160}?)\s*\)\s*\.?$")
+        .unwrap_or_else(|e| panic!("bad regex: {e}"))
 });
 
 static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?s)(.*?)[\s.|–—-]*\b(?:photo(?:graph)?s?|image|picture|pic|credit|illustration|video|source)\s*(?:by|:)\s*(.{1,160})$")
+    Regex::new(r"(?i)^(?s)(.*?)[\s|–—-]*\b(?:photo(?:graph)?s?|image|picture|pic|credit|illustration|video|source)\s*(?:by|:)\s*(.{1,160})$")
         .unwrap_or_else(|e| panic!("bad regex: {e}"))
 });
 
@@ -21,6 +22,19 @@ static CREDIT_WORD: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("bad regex: {e}"))
 });
 
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:photo(?:graph)?s?|image|picture|pic|credit|illustration|video|source)\s*(?:by|:)\s*")
+        .unwrap_or_else(|e| panic!("bad regex: {e}"))
+});
+
+/// A credit without its label: "Photo: Jean Martin/AFP" -> "Jean Martin/AFP".
+pub(crate) fn clean_credit(credit: &str) -> Option<String> {
+    let credit = credit.trim();
+    let credit = LABEL.find(credit).map_or(credit, |m| &credit[m.end()..]);
+    let credit = credit.trim().trim_end_matches(['.', ')']).trim();
+    (!credit.is_empty()).then(|| credit.to_owned())
+}
+
 /// Splits a caption into its text and its credit, when the credit is
 /// written inside it. `spaced` marks the scraped-gallery convention
 /// `caption ( credit )`, where the trailing group is always the credit.
@@ -28,20 +42,16 @@ pub(crate) fn split_credit_with(caption: &str, spaced: bool) -> (String, Option<
     let caption = caption.trim();
     if let Some(c) = TRAILING_PAREN.captures(caption) {
         let inner = c[2].trim();
-        let raw_group = &caption[c.get(1).map_or(0, |m| m.end())..];
-        let is_spaced = raw_group.trim_start().starts_with("( ");
-        if (spaced && is_spaced) || CREDIT_WORD.is_match(inner) || spaced {
-            let inner = inner
-                .trim_start_matches(|ch: char| ch == ':' || ch.is_whitespace())
-                .to_owned();
-            return (c[1].trim().to_owned(), (!inner.is_empty()).then_some(inner));
+        // In the scraped-gallery convention the trailing group is always
+        // the credit; elsewhere only when it reads like one.
+        if spaced || CREDIT_WORD.is_match(inner) {
+            return (c[1].trim().to_owned(), clean_credit(inner));
         }
     }
-    if let Some(c) = LABELLED.captures(caption) {
-        let credit = c[2].trim().trim_end_matches(['.', ')']).trim().to_owned();
-        if !credit.is_empty() {
-            return (c[1].trim().to_owned(), Some(credit));
-        }
+    if let Some(c) = LABELLED.captures(caption)
+        && let Some(credit) = clean_credit(&c[2])
+    {
+        return (c[1].trim().to_owned(), Some(credit));
     }
     (caption.to_owned(), None)
 }
@@ -58,11 +68,36 @@ mod tests {
     #[test]
     fn credits_are_split_off() {
         let cases = [
-            ("Trump in Alaska ( AP )", true, "Trump in Alaska", Some("AP")),
-            ("Putin (left) and Trump ( Getty Images )", true, "Putin (left) and Trump", Some("Getty Images")),
-            ("Smoke over Kyiv (Photo: Reuters)", false, "Smoke over Kyiv", Some("Photo: Reuters")),
-            ("Smoke over Kyiv. Photograph: Jane Doe/AP", false, "Smoke over Kyiv", Some("Jane Doe/AP")),
-            ("Putin (left) and Trump", false, "Putin (left) and Trump", None),
+            (
+                "Trump in Alaska ( AP )",
+                true,
+                "Trump in Alaska",
+                Some("AP"),
+            ),
+            (
+                "Putin (left) and Trump ( Getty Images )",
+                true,
+                "Putin (left) and Trump",
+                Some("Getty Images"),
+            ),
+            (
+                "Smoke over Kyiv (Photo: Reuters)",
+                false,
+                "Smoke over Kyiv",
+                Some("Reuters"),
+            ),
+            (
+                "Smoke over Kyiv. Photograph: Jane Doe/AP",
+                false,
+                "Smoke over Kyiv.",
+                Some("Jane Doe/AP"),
+            ),
+            (
+                "Putin (left) and Trump",
+                false,
+                "Putin (left) and Trump",
+                None,
+            ),
             ("No credit here", false, "No credit here", None),
         ];
         for (raw, spaced, text, credit) in cases {

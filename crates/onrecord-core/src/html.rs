@@ -8,7 +8,7 @@ mod stream;
 pub(crate) use meta::Metadata;
 pub(crate) use select::Knobs;
 
-use crate::captions::split_credit;
+use crate::captions::{clean_credit, split_credit};
 use crate::record::Caption;
 
 /// What one HTML page yields.
@@ -20,7 +20,11 @@ pub(crate) struct HtmlExtract {
 }
 
 /// Extracts the main text, captions and metadata of `html`.
-pub(crate) fn extract(html: &str, max_memory_bytes: usize, knobs: &Knobs) -> Result<HtmlExtract, String> {
+pub(crate) fn extract(
+    html: &str,
+    max_memory_bytes: usize,
+    knobs: &Knobs,
+) -> Result<HtmlExtract, String> {
     let page = stream::scan(html, max_memory_bytes)?;
     let meta = Metadata::read(&page.meta);
     let blocks = select::select(&page, meta.title.as_deref(), knobs);
@@ -30,7 +34,7 @@ pub(crate) fn extract(html: &str, max_memory_bytes: usize, knobs: &Knobs) -> Res
         let (text, credit) = if raw.credit.is_empty() {
             split_credit(&raw.text)
         } else {
-            (raw.text.trim().to_owned(), Some(raw.credit.trim().to_owned()))
+            (raw.text.trim().to_owned(), clean_credit(&raw.credit))
         };
         if text.is_empty() && credit.is_none() {
             continue;
@@ -58,8 +62,15 @@ pub(crate) fn debug_blocks(html: &str) -> String {
         let mut chain = Vec::new();
         let mut cur = b.element;
         for _ in 0..40 {
-            let Some(info) = page.elements.get(cur as usize) else { break };
-            chain.push(format!("{cur}{:?}{}{}", info.tag, if info.chrome { "!" } else { "" }, info.weight));
+            let Some(info) = page.elements.get(cur as usize) else {
+                break;
+            };
+            chain.push(format!(
+                "{cur}{:?}{}{}",
+                info.tag,
+                if info.chrome { "!" } else { "" },
+                info.weight
+            ));
             if info.parent == cur {
                 break;
             }
@@ -67,7 +78,15 @@ pub(crate) fn debug_blocks(html: &str) -> String {
         }
         chain.reverse();
         let text: String = b.text.chars().take(80).collect();
-        let _ = writeln!(out, "{} | {:?} neg={} link={} | {}", chain.join(">"), b.tag, b.negative, b.link_chars, text);
+        let _ = writeln!(
+            out,
+            "{} | {:?} neg={} link={} | {}",
+            chain.join(">"),
+            b.tag,
+            b.negative,
+            b.link_chars,
+            text
+        );
     }
     out
 }

@@ -103,10 +103,12 @@ impl Default for Pipeline {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The host of a URL, without `www.` and port.
@@ -128,7 +130,12 @@ fn normalize_url(url: &str) -> String {
         Some((scheme, rest)) => {
             let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
             let path = path.trim_end_matches('/');
-            format!("{}://{}{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase(), path)
+            format!(
+                "{}://{}{}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase(),
+                path
+            )
         }
         None => url.to_owned(),
     }
@@ -138,7 +145,10 @@ fn normalize_url(url: &str) -> String {
 /// of the text.
 pub fn record_id(url: Option<&str>, text: &str) -> String {
     match url {
-        Some(url) => format!("u{}", &hex(&Sha256::digest(normalize_url(url).as_bytes()))[..24]),
+        Some(url) => format!(
+            "u{}",
+            &hex(&Sha256::digest(normalize_url(url).as_bytes()))[..24]
+        ),
         None => format!("c{}", &hex(&Sha256::digest(text.as_bytes()))[..24]),
     }
 }
@@ -208,7 +218,11 @@ impl Pipeline {
             Body::Html(html) => {
                 let extract = html::extract(html, self.config.html_memory_bytes, &self.knobs)
                     .map_err(|reason| Error::Html { reason })?;
-                (extract.paragraphs.join("\n\n"), extract.captions, extract.meta)
+                (
+                    extract.paragraphs.join("\n\n"),
+                    extract.captions,
+                    extract.meta,
+                )
             }
             Body::Text(text) if self.config.raw_text => {
                 (text.clone(), Vec::new(), html::Metadata::default())
@@ -226,11 +240,7 @@ impl Pipeline {
             return Err(Error::Empty);
         }
         let url = first_some(&hints.url, meta.url);
-        let date = hints
-            .date
-            .as_deref()
-            .and_then(normalize_date)
-            .or(meta.date);
+        let date = hints.date.as_deref().and_then(normalize_date).or(meta.date);
         let site = first_some(&hints.site, meta.site).or_else(|| url.as_deref().and_then(host));
         let lang = meta.lang.or_else(|| language(&text));
         let id = first_some(&hints.id, None).unwrap_or_else(|| record_id(url.as_deref(), &text));
@@ -269,6 +279,9 @@ mod tests {
             record_id(Some("https://example.com/a"), "other")
         );
         assert!(record_id(None, "t").starts_with('c'));
-        assert_eq!(host("https://www.bbc.co.uk:443/news").as_deref(), Some("bbc.co.uk"));
+        assert_eq!(
+            host("https://www.bbc.co.uk:443/news").as_deref(),
+            Some("bbc.co.uk")
+        );
     }
 }

@@ -69,13 +69,16 @@ pub(crate) struct ScrapedExtract {
 fn caption_end(line: &str, start: usize) -> Option<usize> {
     let rest = &line[start..];
     // The credit group is written with inner spaces: "( AP )".
-    if let Some(open) = rest.find("( ") {
-        if let Some(close) = rest[open..].find(" )") {
-            return Some(start + open + close + 2);
-        }
+    if let Some(open) = rest.find("( ")
+        && let Some(close) = rest[open..].find(" )")
+    {
+        return Some(start + open + close + 2);
     }
     // Otherwise the last parenthesised group before the next caption.
-    let next = rest[1..].find(GALLERY).map_or(rest.len(), |i| i + 1);
+    let next = rest
+        .to_ascii_lowercase()
+        .find(GALLERY)
+        .unwrap_or(rest.len());
     let close = rest[..next].rfind(')')?;
     Some(start + close + 1)
 }
@@ -125,7 +128,8 @@ pub(crate) fn extract(text: &str) -> ScrapedExtract {
         }
         // A short line right after an appeal ("Support Now", a one-line
         // slogan) belongs to the appeal box.
-        if appeal_run > 0 && paragraph.len() < 40 && !paragraph.ends_with(['.', '"', '”', '?', '!']) {
+        if appeal_run > 0 && paragraph.len() < 40 && !paragraph.ends_with(['.', '"', '”', '?', '!'])
+        {
             continue;
         }
         appeal_run = 0;
@@ -158,8 +162,14 @@ mod tests {
         assert_eq!(
             got.captions,
             [
-                Caption { text: "Putin (left) and Trump on the tarmac".into(), credit: Some("AP".into()) },
-                Caption { text: "A protester".into(), credit: Some("Getty Images".into()) },
+                Caption {
+                    text: "Putin (left) and Trump on the tarmac".into(),
+                    credit: Some("AP".into())
+                },
+                Caption {
+                    text: "A protester".into(),
+                    credit: Some("Getty Images".into())
+                },
             ]
         );
     }

@@ -68,8 +68,10 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static QUOTE_BOX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(^|[-_\s])(pull-?quote|pullquote|blockquote-pull|quote-box|highlight-quote)($|[-_\s])")
-        .unwrap_or_else(|e| panic!("bad regex: {e}"))
+    Regex::new(
+        r"(^|[-_\s])(pull-?quote|pullquote|blockquote-pull|quote-box|highlight-quote)($|[-_\s])",
+    )
+    .unwrap_or_else(|e| panic!("bad regex: {e}"))
 });
 
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -92,7 +94,11 @@ pub(crate) fn class_signal(class: &str, id: &str, tag: &str) -> ClassSignal {
     let keep = KEEP.is_match(&both);
     let structural = matches!(tag, "html" | "body" | "article" | "main");
     if structural {
-        return if keep { ClassSignal::Weight(50) } else { ClassSignal::None };
+        return if keep {
+            ClassSignal::Weight(50)
+        } else {
+            ClassSignal::None
+        };
     }
     if CAPTION.is_match(&both) {
         return ClassSignal::Caption;
@@ -129,9 +135,18 @@ mod tests {
     #[test]
     fn chrome_is_removed_and_bodies_kept() {
         assert_eq!(class_signal("share-bar", "", "div"), ClassSignal::Remove);
-        assert_eq!(class_signal("related stories", "", "div"), ClassSignal::Remove);
-        assert_eq!(class_signal("article-body", "", "div"), ClassSignal::Weight(50));
-        assert_eq!(class_signal("wp-caption-text", "", "p"), ClassSignal::Caption);
+        assert_eq!(
+            class_signal("related stories", "", "div"),
+            ClassSignal::Remove
+        );
+        assert_eq!(
+            class_signal("article-body", "", "div"),
+            ClassSignal::Weight(50)
+        );
+        assert_eq!(
+            class_signal("wp-caption-text", "", "p"),
+            ClassSignal::Caption
+        );
         assert_eq!(class_signal("", "comments", "section"), ClassSignal::Remove);
         // "shadow" and "header-image" are not the words "ad" or "header".
         assert_ne!(class_signal("shadow", "", "div"), ClassSignal::Remove);

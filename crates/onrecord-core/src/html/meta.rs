@@ -128,9 +128,15 @@ impl Metadata {
         .or(ld_date)
         .or_else(|| meta.time_datetime.clone())
         .and_then(|d| normalize_date(&d));
-        let author = get(&["author", "article:author", "parsely-author", "sailthru.author", "dc.creator"])
-            .filter(|a| !a.starts_with("http"))
-            .or(ld_author.and_then(nonempty));
+        let author = get(&[
+            "author",
+            "article:author",
+            "parsely-author",
+            "sailthru.author",
+            "dc.creator",
+        ])
+        .filter(|a| !a.starts_with("http"))
+        .or(ld_author.and_then(nonempty));
         let site = get(&["og:site_name", "application-name"]).or(ld_site.and_then(nonempty));
         let url = meta
             .canonical

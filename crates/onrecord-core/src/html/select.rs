@@ -18,7 +18,9 @@ fn chars(s: &str) -> usize {
 }
 
 fn commas(s: &str) -> usize {
-    s.chars().filter(|&c| c == ',' || c == '，' || c == '、').count()
+    s.chars()
+        .filter(|&c| c == ',' || c == '，' || c == '、')
+        .count()
 }
 
 fn inside(elements: &[ElementInfo], container: u32, element: u32) -> bool {
@@ -112,7 +114,8 @@ struct Sizes {
 
 impl Sizes {
     fn new(blocks: &[Block]) -> Sizes {
-        let mut pairs: Vec<(u32, usize)> = blocks.iter().map(|b| (b.element, chars(&b.text))).collect();
+        let mut pairs: Vec<(u32, usize)> =
+            blocks.iter().map(|b| (b.element, chars(&b.text))).collect();
         pairs.sort_unstable();
         let mut prefix = Vec::with_capacity(pairs.len() + 1);
         prefix.push(0);
@@ -209,7 +212,11 @@ pub(crate) fn select<'a>(page: &'a Page, title: Option<&str>, knobs: &Knobs) -> 
                 linked += b.link_chars;
             }
         }
-        if total == 0 { 1.0 } else { linked as f64 / total as f64 }
+        if total == 0 {
+            1.0
+        } else {
+            linked as f64 / total as f64
+        }
     };
     let mut ranked: Vec<(u32, f64)> = scores
         .iter()
@@ -228,7 +235,9 @@ pub(crate) fn select<'a>(page: &'a Page, title: Option<&str>, knobs: &Knobs) -> 
         }
         // Paragraph siblings: text blocks directly under the parent.
         for b in blocks.iter() {
-            if elements.get(b.block_element as usize).is_some_and(|e| e.parent == parent)
+            if elements
+                .get(b.block_element as usize)
+                .is_some_and(|e| e.parent == parent)
                 && b.tag == Tag::P
                 && chars(&b.text) > 80
                 && (b.link_chars as f64) < 0.25 * chars(&b.text) as f64
@@ -273,10 +282,10 @@ fn keep_block(
     if matches!(block.tag, Tag::Heading(1)) {
         return false;
     }
-    if let Some(title) = title {
-        if block.text == title {
-            return false;
-        }
+    if let Some(title) = title
+        && block.text == title
+    {
+        return false;
     }
     let density = block.link_chars as f64 / len.max(1) as f64;
     if density > knobs.max_link_density {

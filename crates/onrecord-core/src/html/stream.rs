@@ -99,7 +99,10 @@ fn skipped_tag(name: &str) -> bool {
 /// Elements that usually hold page chrome. Like chrome classes, they are
 /// dropped only when they are not a wrapper around most of the page.
 fn chrome_tag(name: &str) -> bool {
-    matches!(name, "nav" | "footer" | "aside" | "form" | "dialog" | "menu" | "header")
+    matches!(
+        name,
+        "nav" | "footer" | "aside" | "form" | "dialog" | "menu" | "header"
+    )
 }
 
 const F_SKIP: u16 = 1;
@@ -301,21 +304,21 @@ impl State {
                     .get_attribute("property")
                     .or_else(|| el.get_attribute("name"))
                     .or_else(|| el.get_attribute("itemprop"));
-                if let (Some(key), Some(value)) = (key, el.get_attribute("content")) {
-                    if self.page.meta.metas.len() < 512 {
-                        self.page.meta.metas.push((key.to_ascii_lowercase(), value));
-                    }
+                if let (Some(key), Some(value)) = (key, el.get_attribute("content"))
+                    && self.page.meta.metas.len() < 512
+                {
+                    self.page.meta.metas.push((key.to_ascii_lowercase(), value));
                 }
             }
-            "link" => {
-                if el.get_attribute("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
-                    self.page.meta.canonical = el.get_attribute("href");
-                }
+            "link"
+                if el
+                    .get_attribute("rel")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
+            {
+                self.page.meta.canonical = el.get_attribute("href");
             }
-            "time" => {
-                if self.page.meta.time_datetime.is_none() {
-                    self.page.meta.time_datetime = el.get_attribute("datetime");
-                }
+            "time" if self.page.meta.time_datetime.is_none() => {
+                self.page.meta.time_datetime = el.get_attribute("datetime");
             }
             _ => {}
         }
@@ -364,7 +367,11 @@ impl State {
             weight = 50;
         }
         if class.is_some() || id.is_some() {
-            match class_signal(class.as_deref().unwrap_or(""), id.as_deref().unwrap_or(""), name) {
+            match class_signal(
+                class.as_deref().unwrap_or(""),
+                id.as_deref().unwrap_or(""),
+                name,
+            ) {
                 ClassSignal::Remove => chrome = true,
                 ClassSignal::Caption => flags |= F_CAPTION,
                 ClassSignal::Credit => {
@@ -388,6 +395,10 @@ impl State {
         }
         if tag == Tag::Figcaption {
             flags |= F_CAPTION;
+        }
+        if (flags ^ parent_flags) & (F_CAPTION | F_CREDIT) != 0 {
+            // Caption text and its credit are cut apart even when inline.
+            self.flush();
         }
         if flags & F_CAPTION != 0 && parent_flags & F_CAPTION == 0 {
             self.in_caption_credit = false;
@@ -420,7 +431,12 @@ impl State {
         let last = u32::try_from(self.page.elements.len().saturating_sub(1)).unwrap_or(u32::MAX);
         while self.stack.len() > pos {
             let frame = self.stack[self.stack.len() - 1];
-            if frame.tag.is_block() {
+            let below = self
+                .stack
+                .len()
+                .checked_sub(2)
+                .map_or(0, |i| self.stack[i].flags);
+            if frame.tag.is_block() || (frame.flags ^ below) & (F_CAPTION | F_CREDIT) != 0 {
                 self.flush();
             }
             if frame.flags & F_CAPTION != 0 && frame.flags & F_CREDIT == 0 {
@@ -442,10 +458,10 @@ impl State {
     fn text(&mut self, chunk: &str, kind: TextType) {
         let flags = self.top_flags();
         if flags & F_LDJSON != 0 {
-            if let Some(buf) = self.page.meta.ld_json.last_mut() {
-                if buf.len() + chunk.len() <= MAX_LD_JSON_BYTES {
-                    buf.push_str(chunk);
-                }
+            if let Some(buf) = self.page.meta.ld_json.last_mut()
+                && buf.len() + chunk.len() <= MAX_LD_JSON_BYTES
+            {
+                buf.push_str(chunk);
             }
             return;
         }

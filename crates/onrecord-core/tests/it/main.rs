@@ -1,0 +1,5 @@
+//! Integration tests of the core pipeline on committed fixtures.
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+mod fixtures;
+mod properties;

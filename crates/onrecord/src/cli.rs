@@ -1,0 +1,71 @@
+//! Command-line types (clap derive) only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use onrecord_ingest::Format;
+
+/// Who said what, when, about whom: news articles in, structured records out.
+#[derive(Parser)]
+#[command(name = "onrecord", version, about)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Read articles (scraped text, JSONL, HTML, WARC; plain, .gz or .zst)
+    /// and write one JSON record per article.
+    Extract(ExtractArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct ExtractArgs {
+    /// Files, directories (walked recursively) or `-` for standard input.
+    #[arg(default_value = "-")]
+    pub(crate) inputs: Vec<PathBuf>,
+    /// Input format: auto, text, jsonl, html or warc.
+    #[arg(long, default_value = "auto")]
+    pub(crate) format: Format,
+    /// Write records here instead of standard output (written to a
+    /// temporary name, renamed when complete).
+    #[arg(short, long)]
+    pub(crate) output: Option<PathBuf>,
+    /// Also write error lines (JSONL) to this file.
+    #[arg(long)]
+    pub(crate) errors: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
+    /// Keep plain-text input unchanged in `text` (for offset evaluation).
+    #[arg(long)]
+    pub(crate) raw_text: bool,
+    /// Records over this many bytes are reported and skipped.
+    #[arg(long, default_value_t = 64 << 20)]
+    pub(crate) max_record_bytes: usize,
+    /// JSONL field holding plain text (tried before the defaults).
+    #[arg(long)]
+    pub(crate) text_field: Option<String>,
+    /// JSONL field holding HTML.
+    #[arg(long)]
+    pub(crate) html_field: Option<String>,
+    /// JSONL field holding the record id.
+    #[arg(long)]
+    pub(crate) id_field: Option<String>,
+    /// JSONL field holding the URL.
+    #[arg(long)]
+    pub(crate) url_field: Option<String>,
+    /// JSONL field holding the publication date.
+    #[arg(long)]
+    pub(crate) date_field: Option<String>,
+    /// JSONL field holding the headline.
+    #[arg(long)]
+    pub(crate) title_field: Option<String>,
+    /// JSONL field holding the outlet.
+    #[arg(long)]
+    pub(crate) site_field: Option<String>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub(crate) quiet: bool,
+}

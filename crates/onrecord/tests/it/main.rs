@@ -1,0 +1,177 @@
+//! Runs the real `onrecord` binary on the committed `testdata/`.
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn testdata(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(path)
+}
+
+fn onrecord() -> Command {
+    let mut cmd = Command::cargo_bin("onrecord").unwrap();
+    cmd.current_dir(testdata(""));
+    cmd
+}
+
+fn records(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Parses "read R, written W, skipped S, failed F" from stderr.
+fn summary(stderr: &[u8]) -> [u64; 4] {
+    let text = String::from_utf8_lossy(stderr);
+    let line = text.lines().find(|l| l.starts_with("read ")).unwrap();
+    let numbers: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    [numbers[0], numbers[1], numbers[2], numbers[3]]
+}
+
+#[test]
+fn every_input_record_is_written_skipped_or_failed() {
+    let out = onrecord()
+        .args(["extract", "text", "html", "jsonl", "warc", "bad"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let [read, written, skipped, failed] = summary(&out.stderr);
+    assert_eq!(read, written + skipped + failed);
+    assert_eq!(records(&out.stdout).len() as u64, written);
+    // text 1 + html 1 + jsonl 3 good + warc 2 html + bad/broken.warc 2 good.
+    assert_eq!(written, 9);
+    // warcinfo, request, PNG, redirect.
+    assert_eq!(skipped, 4);
+    // jsonl: 3 bad lines; broken.warc: header + truncation; empty, invalid UTF-8, truncated gzip.
+    assert_eq!(failed, 8);
+}
+
+#[test]
+fn error_lines_name_file_record_and_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let errors = dir.path().join("errors.jsonl");
+    let out = onrecord()
+        .args([
+            "extract",
+            "jsonl/mixed.jsonl",
+            "bad/broken.warc",
+            "--errors",
+        ])
+        .arg(&errors)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines: Vec<Value> = std::fs::read_to_string(&errors)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let brief: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            format!(
+                "{} #{} @{}: {}",
+                l["path"].as_str().unwrap(),
+                l["index"],
+                l["offset"],
+                l["error"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(brief.join("\n"), @r"
+    jsonl/mixed.jsonl #2 @711: the line is not valid JSON: expected ident at line 1 column 2
+    jsonl/mixed.jsonl #3 @733: the line is JSON but not an object
+    jsonl/mixed.jsonl #4 @743: the object has no `text` or `html` field with a string
+    bad/broken.warc #1 @620: malformed WARC record: no valid Content-Length
+    bad/broken.warc #3 @1331: malformed WARC record: truncated: Content-Length is 2601 but only 180 bytes follow
+    ");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error: bad/broken.warc: record 1 at byte 620: malformed WARC record: no valid Content-Length"));
+}
+
+#[test]
+fn output_is_the_same_bytes_on_every_run_and_thread_count() {
+    let run = |threads: &str| {
+        onrecord()
+            .args([
+                "extract",
+                "text",
+                "html",
+                "jsonl",
+                "warc",
+                "--threads",
+                threads,
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = run("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
+}
+
+#[test]
+fn stdin_and_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("records.jsonl");
+    let text = std::fs::read(testdata("text/inline-gallery-captions.txt")).unwrap();
+    let out = onrecord()
+        .args(["extract", "--format", "text", "-", "-o"])
+        .arg(&out_path)
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty(), "records go to the file, not stdout");
+    let written = std::fs::read(&out_path).unwrap();
+    let recs = records(&written);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["source"]["path"], "-");
+    assert_eq!(recs[0]["captions"].as_array().unwrap().len(), 3);
+    // No temporary file is left beside the output.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn warc_records_carry_url_and_decoded_charset() {
+    let out = onrecord()
+        .args(["extract", "warc/small.warc.gz"])
+        .output()
+        .unwrap();
+    let recs = records(&out.stdout);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[1]["url"], "https://example.be/liege-cafes");
+    assert!(
+        recs[1]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Café owners in Liège")
+    );
+    assert_eq!(summary(&out.stderr), [6, 2, 4, 0]);
+}
+
+#[test]
+fn a_missing_input_is_an_error_line_and_the_run_goes_on() {
+    let out = onrecord()
+        .args(["extract", "no-such-file.txt", "text"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(records(&out.stdout).len(), 1);
+    assert_eq!(summary(&out.stderr), [2, 1, 0, 1]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("error: no-such-file.txt: record 0 at byte 0: No such file")
+    );
+}
