@@ -28,6 +28,9 @@ pub(crate) struct Args {
     /// Write predictions as benchmark JSON here.
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Score this prediction file (benchmark JSON) instead of running onrecord.
+    #[arg(long)]
+    predictions: Option<PathBuf>,
     /// Print the extracted text of this page id.
     #[arg(long)]
     show: Option<String>,
@@ -64,7 +67,18 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         .map(|h| Document::new(Body::Html(h.clone())))
         .collect();
     let mut predictions = Vec::new();
-    for doc in &docs {
+    if let Some(path) = &args.predictions {
+        let given: serde_json::Map<String, Value> = serde_json::from_slice(&std::fs::read(path)?)?;
+        for key in &keys {
+            predictions.push(
+                given[key.as_str()]["articleBody"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+            );
+        }
+    }
+    for doc in docs.iter().skip(predictions.len()) {
         predictions.push(match pipeline.process(doc) {
             Ok(r) => r.text,
             Err(e) => {

@@ -8,6 +8,7 @@
 )]
 
 mod html_eval;
+mod make_warc;
 mod metric;
 
 use std::path::PathBuf;
@@ -27,11 +28,14 @@ enum Command {
     /// Main-text extraction quality (token-shingle P/R/F1) and speed on the
     /// article-extraction-benchmark.
     EvalHtml(html_eval::Args),
+    /// Generate a large per-record-gzip WARC from the benchmark pages.
+    MakeWarc(make_warc::Args),
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::EvalHtml(args) => html_eval::run(&args),
+        Command::MakeWarc(args) => make_warc::run(&args),
     }
 }
 

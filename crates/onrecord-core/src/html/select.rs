@@ -113,9 +113,8 @@ struct Sizes {
 }
 
 impl Sizes {
-    fn new(blocks: &[Block]) -> Sizes {
-        let mut pairs: Vec<(u32, usize)> =
-            blocks.iter().map(|b| (b.element, chars(&b.text))).collect();
+    fn new(blocks: &[Block], weigh: impl Fn(&Block) -> usize) -> Sizes {
+        let mut pairs: Vec<(u32, usize)> = blocks.iter().map(|b| (b.element, weigh(b))).collect();
         pairs.sort_unstable();
         let mut prefix = Vec::with_capacity(pairs.len() + 1);
         prefix.push(0);
@@ -140,12 +139,25 @@ impl Sizes {
 /// For every element, whether it or an ancestor is chrome that is not a
 /// wrapper around most of the page's text.
 fn chrome_ancestry(page: &Page, share: f64) -> Vec<bool> {
-    let sizes = Sizes::new(&page.blocks);
+    let sizes = Sizes::new(&page.blocks, |b| chars(&b.text));
+    // Prose: paragraph-like blocks with few links. A "sidebar" class on the
+    // element that holds most of the prose marks a layout, not chrome.
+    let prose = Sizes::new(&page.blocks, |b| {
+        let n = chars(&b.text);
+        if n >= 60 && b.link_chars * 4 < n && !matches!(b.tag, Tag::Li | Tag::Heading(_)) {
+            n
+        } else {
+            0
+        }
+    });
     let total = *sizes.prefix.last().unwrap_or(&0);
+    let total_prose = *prose.prefix.last().unwrap_or(&0);
     let mut out: Vec<bool> = Vec::with_capacity(page.elements.len());
     for (i, info) in page.elements.iter().enumerate() {
+        let id = u32::try_from(i).unwrap_or(u32::MAX);
         let own = info.chrome
-            && (sizes.of(info, u32::try_from(i).unwrap_or(u32::MAX)) as f64) < share * total as f64;
+            && (sizes.of(info, id) as f64) < share * total as f64
+            && (prose.of(info, id) as f64) <= 0.5 * total_prose as f64;
         let inherited = (info.parent as usize) < i && out[info.parent as usize];
         out.push(own || inherited);
     }
@@ -175,15 +187,24 @@ pub(crate) fn select<'a>(page: &'a Page, title: Option<&str>, knobs: &Knobs) -> 
             continue;
         }
         let score = 1.0 + commas(&block.text) as f64 + (len as f64 / 100.0).min(3.0);
+        // Text written straight into a container (`<div>text<br>text</div>`)
+        // makes the container itself the first candidate, as readability
+        // does when it turns such a div into a paragraph.
+        let direct = matches!(
+            block.tag,
+            Tag::Div | Tag::Section | Tag::Article | Tag::Main
+        );
         let mut current = block.block_element;
         for level in 0..3u32 {
             let Some(info) = elements.get(current as usize) else {
                 break;
             };
-            if info.parent == current {
-                break;
+            if !(direct && level == 0) {
+                if info.parent == current {
+                    break;
+                }
+                current = info.parent;
             }
-            current = info.parent;
             let share = match level {
                 0 => 1.0,
                 1 => 0.5,
