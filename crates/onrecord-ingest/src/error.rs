@@ -77,5 +77,5 @@ impl Error {
     }
 }
 
-/// `Result` with this crate's [`Error`].
+/// `Result` with this crate's [`struct@Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
