@@ -17,7 +17,12 @@ size = sum(len(p.encode()) for p in pages)
 
 def trafilatura_run(html):
     import trafilatura
-    return trafilatura.extract(html) or ""
+    return trafilatura.extract(html, include_comments=False) or ""
+
+
+def trafilatura_precision_run(html):
+    import trafilatura
+    return trafilatura.extract(html, include_comments=False, favor_precision=True) or ""
 
 
 def resiliparse_run(html):
@@ -26,7 +31,12 @@ def resiliparse_run(html):
                               noscript=False, form_fields=False, comments=False)
 
 
-for name, fn in [("trafilatura", trafilatura_run), ("resiliparse", resiliparse_run)]:
+PEERS = [
+    ("trafilatura", trafilatura_run),
+    ("trafilatura-precision", trafilatura_precision_run),
+    ("resiliparse", resiliparse_run),
+]
+for name, fn in PEERS:
     fn(pages[0])  # import and warm up outside the timing
     start = time.perf_counter()
     preds = [fn(p) for p in pages]

@@ -8,12 +8,12 @@ data="${ONRECORD_SHARED:-$PWD/../shared}/data/article-extraction-benchmark"
 venv=bench/.venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet trafilatura==2.3.1 resiliparse
+  "$venv/bin/pip" install --quiet trafilatura==2.3.1 lxml_html_clean resiliparse
 fi
 out=$(mktemp -d)
 "$venv/bin/python" bench/peers.py "$data" "$out"
 cargo xtask eval-html --dir "$data" --repeat 5
-for peer in trafilatura resiliparse; do
+for peer in trafilatura trafilatura-precision resiliparse; do
   echo "== $peer"
   cargo xtask eval-html --dir "$data" --predictions "$out/$peer.json" --repeat 0
   cat "$out/$peer.speed"
