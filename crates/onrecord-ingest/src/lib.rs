@@ -272,16 +272,12 @@ impl Records for WholeFile {
 mod tests {
     use super::*;
 
-    fn read_all(name: &str, bytes: &[u8], format: Format) -> Vec<Result<Item>> {
+    fn read_all(name: &str, bytes: &[u8], options: Options) -> Vec<Result<Item>> {
         let dir =
             std::env::temp_dir().join(format!("onrecord-ingest-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
-        let options = Options {
-            format,
-            ..Options::default()
-        };
         let items: Vec<_> = Reader::new(&[path], options).0.collect();
         std::fs::remove_dir_all(&dir).unwrap();
         items
@@ -291,7 +287,11 @@ mod tests {
     /// WARC gave the same read error forever.
     #[test]
     fn a_corrupt_stream_ends_the_file_with_one_error() {
-        let items = read_all("x.gz", &[0x28, 0xb5, 0x2f, 0xfd, 0x20], Format::Warc);
+        let options = Options {
+            format: Format::Warc,
+            ..Options::default()
+        };
+        let items = read_all("x.gz", &[0x28, 0xb5, 0x2f, 0xfd, 0x20], options);
         assert_eq!(items.len(), 1);
         assert!(items[0].is_err());
     }
