@@ -87,6 +87,34 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Moves the inline gallery captions of one line into `captions` and
+/// returns the rest, white space collapsed. Repeats until no marker is
+/// left, since removing a caption can join two halves of another marker.
+fn pull_captions(line: &str, captions: &mut Vec<Caption>) -> String {
+    let mut current = collapse(line);
+    while current.to_ascii_lowercase().contains(GALLERY) {
+        let mut kept = String::with_capacity(current.len());
+        let mut rest = current.as_str();
+        loop {
+            let Some(at) = rest.to_ascii_lowercase().find(GALLERY) else {
+                kept.push_str(rest);
+                break;
+            };
+            kept.push_str(&rest[..at]);
+            kept.push(' ');
+            let caption_start = at + GALLERY.len();
+            let end = caption_end(rest, caption_start).unwrap_or(rest.len());
+            let (text, credit) = split_credit_with(&collapse(&rest[caption_start..end]), true);
+            if !text.is_empty() || credit.is_some() {
+                captions.push(Caption { text, credit });
+            }
+            rest = &rest[end..];
+        }
+        current = collapse(&kept);
+    }
+    current
+}
+
 /// Cleans one scraped article.
 pub(crate) fn extract(text: &str) -> ScrapedExtract {
     let mut out = ScrapedExtract::default();
@@ -99,26 +127,7 @@ pub(crate) fn extract(text: &str) -> ScrapedExtract {
     }
     let mut appeal_run = 0usize;
     for line in body.lines() {
-        // Pull inline gallery captions out of the line.
-        let mut kept = String::with_capacity(line.len());
-        let mut rest = line;
-        let lower = |s: &str| s.to_ascii_lowercase();
-        loop {
-            let Some(at) = lower(rest).find(GALLERY) else {
-                kept.push_str(rest);
-                break;
-            };
-            kept.push_str(&rest[..at]);
-            kept.push(' ');
-            let caption_start = at + GALLERY.len();
-            let end = caption_end(rest, caption_start).unwrap_or(rest.len());
-            let (text, credit) = split_credit_with(&collapse(&rest[caption_start..end]), true);
-            if !text.is_empty() || credit.is_some() {
-                out.captions.push(Caption { text, credit });
-            }
-            rest = &rest[end..];
-        }
-        let paragraph = collapse(&kept);
+        let paragraph = pull_captions(line, &mut out.captions);
         if paragraph.is_empty() {
             continue;
         }
@@ -141,6 +150,17 @@ pub(crate) fn extract(text: &str) -> ScrapedExtract {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `scraped_text` fuzz target: a marker with two spaces
+    /// inside was left in the body once white space was collapsed.
+    #[test]
+    fn gallery_marker_with_extra_spaces() {
+        let got = extract("Body text here. open  image in gallery A caption ( AP ) More text.");
+        assert_eq!(got.paragraphs, ["Body text here. More text."]);
+        assert_eq!(got.captions.len(), 1);
+        let joined = extract("open image in open image in gallery X ( A ) gallery Y ( B ) Text.");
+        assert_eq!(joined.paragraphs, ["Text."]);
+    }
 
     #[test]
     fn date_field_and_gallery_captions() {
