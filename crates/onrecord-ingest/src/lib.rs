@@ -76,7 +76,7 @@ pub struct Reader {
     pending: VecDeque<PathBuf>,
     options: Options,
     current: Option<Box<dyn Records>>,
-    /// Bytes read from disk so far (compressed), for progress.
+    /// Input files fully read so far, for progress.
     files_done: usize,
 }
 
