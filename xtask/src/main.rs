@@ -7,9 +7,13 @@
     reason = "a report tool prints its report"
 )]
 
+mod eval_quotes;
 mod html_eval;
 mod make_warc;
 mod metric;
+mod polnear;
+mod train_pos;
+mod train_quotes;
 
 use std::path::PathBuf;
 
@@ -30,12 +34,26 @@ enum Command {
     EvalHtml(html_eval::Args),
     /// Generate a large per-record-gzip WARC from the benchmark pages.
     MakeWarc(make_warc::Args),
+    /// Train the part-of-speech tagger on CoreNLP silver tags of PolNeAR
+    /// train and write its weights.
+    TrainPos(train_pos::TrainArgs),
+    /// Part-of-speech agreement with CoreNLP on PolNeAR dev.
+    EvalPos(train_pos::EvalArgs),
+    /// Train the attribution tagger on PolNeAR train and write its weights.
+    TrainQuotes(train_quotes::Args),
+    /// Attribution quality (exact/overlap P/R/F1, direct subset, speaker
+    /// accuracy) and speed on PolNeAR dev.
+    EvalQuotes(eval_quotes::Args),
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::EvalHtml(args) => html_eval::run(&args),
         Command::MakeWarc(args) => make_warc::run(&args),
+        Command::TrainPos(args) => train_pos::train(&args),
+        Command::EvalPos(args) => train_pos::eval(&args),
+        Command::TrainQuotes(args) => train_quotes::run(&args),
+        Command::EvalQuotes(args) => eval_quotes::run(&args),
     }
 }
 

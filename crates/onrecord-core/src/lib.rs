@@ -22,8 +22,17 @@ mod date;
 mod document;
 mod error;
 mod html;
+mod perceptron;
+mod pos;
+mod quotes;
 mod record;
 mod scraped;
+mod text;
+
+#[doc(hidden)]
+pub use pos::training as pos_training;
+#[doc(hidden)]
+pub use quotes::training as quote_training;
 
 #[doc(hidden)]
 /// Block dump of an HTML page, for tuning the extractor.
@@ -244,6 +253,7 @@ impl Pipeline {
         let site = first_some(&hints.site, meta.site).or_else(|| url.as_deref().and_then(host));
         let lang = meta.lang.or_else(|| language(&text));
         let id = first_some(&hints.id, None).unwrap_or_else(|| record_id(url.as_deref(), &text));
+        let quotes = quotes::extract(&text);
         Ok(Record {
             id,
             source: doc.source.clone(),
@@ -255,7 +265,7 @@ impl Pipeline {
             lang,
             text,
             captions,
-            quotes: Vec::new(),
+            quotes,
             entities: Vec::new(),
             amounts: Vec::new(),
         })

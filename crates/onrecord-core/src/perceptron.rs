@@ -1,0 +1,684 @@
+//! A structured averaged perceptron (Collins 2002) over hashed features with
+//! first-order label transitions and Viterbi decoding.
+//!
+//! Written here because the crates that do this (`crfs`, `perceptron`) either
+//! train nothing in Rust or cannot load a compact, deterministic weight file
+//! we build and commit ourselves; the whole thing is ~300 lines and training
+//! is bit-for-bit reproducible (fixed order, no threads, no randomness beyond
+//! a seeded shuffle).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Feature ids are already hashes: hash them no further.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        // Spread the bits: the map uses the low bits for buckets.
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
+
+/// Builds a feature id from a template number and string parts (FNV-1a).
+#[derive(Clone, Copy)]
+pub(crate) struct Fx(u64);
+
+impl Fx {
+    pub(crate) fn new(template: u8) -> Fx {
+        Fx((0xcbf2_9ce4_8422_2325 ^ u64::from(template)).wrapping_mul(0x0100_0000_01b3))
+    }
+    pub(crate) fn add(mut self, part: &str) -> Fx {
+        for &b in part.as_bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = (self.0 ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+        self
+    }
+    pub(crate) fn add_u(self, n: u32) -> Fx {
+        let mut s = self;
+        for b in n.to_le_bytes() {
+            s.0 = (s.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        s
+    }
+    /// The id; never 0, which marks an empty slot in [`Inline`].
+    pub(crate) fn id(self) -> u32 {
+        ((self.0 ^ (self.0 >> 32)) as u32).max(1)
+    }
+}
+
+/// Features of a sequence: for each position, a run of feature ids.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Features {
+    ids: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+impl Features {
+    pub(crate) fn push(&mut self, id: u32) {
+        self.ids.push(id);
+    }
+    /// Closes the current position.
+    pub(crate) fn next(&mut self) {
+        self.ends.push(self.ids.len() as u32);
+    }
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+    /// Every feature id, positions concatenated.
+    pub(crate) fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
+    /// The same positions with only the features `keep` accepts.
+    pub(crate) fn filtered(&self, keep: &dyn Fn(u32) -> bool) -> Features {
+        let mut out = Features::default();
+        for i in 0..self.len() {
+            for &id in self.at(i) {
+                if keep(id) {
+                    out.push(id);
+                }
+            }
+            out.next();
+        }
+        out
+    }
+
+    fn at(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.ids[start..self.ends[i] as usize]
+    }
+}
+
+/// A trained model: emission weights per feature and label, transition
+/// weights per label pair (row `labels` is the start state).
+#[derive(Debug, Clone)]
+pub(crate) struct Model {
+    labels: usize,
+    weights: Weights,
+    transitions: Vec<f32>,
+    /// Free text stored with the weights (lexicons the features need).
+    pub(crate) extra: String,
+}
+
+/// Models with at most this many labels keep all of a feature's weights
+/// inline in its hash slot: one cache miss per feature lookup, which is
+/// what tagging time is spent on.
+const INLINE_LABELS: usize = 8;
+
+#[derive(Debug, Clone)]
+enum Weights {
+    Inline(Inline),
+    /// Feature id -> `start << 8 | len` into `rows`: only the labels with
+    /// a non-zero weight are kept (for the 45 part-of-speech tags).
+    Sparse {
+        index: IdMap<u64>,
+        rows: Vec<(u8, f32)>,
+    },
+}
+
+/// An open-addressing table (linear probing) whose slot is the feature id
+/// (two `u16`s, 0 = empty) followed by one quantised weight per label.
+#[derive(Debug, Clone)]
+struct Inline {
+    slots: Vec<u16>,
+    stride: usize,
+    mask: usize,
+    scale: f32,
+}
+
+impl Inline {
+    fn new(features: usize, labels: usize, scale: f32) -> Inline {
+        let size = (features * 2).max(16).next_power_of_two();
+        let stride = labels + 2;
+        Inline {
+            slots: vec![0; size * stride],
+            stride,
+            mask: size - 1,
+            scale,
+        }
+    }
+
+    fn home(&self, id: u32) -> usize {
+        ((u64::from(id).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize) & self.mask
+    }
+
+    fn insert(&mut self, id: u32, weights: &[i16]) {
+        let mut i = self.home(id);
+        loop {
+            let at = i * self.stride;
+            let key = u32::from(self.slots[at]) | (u32::from(self.slots[at + 1]) << 16);
+            if key == 0 || key == id {
+                self.slots[at] = id as u16;
+                self.slots[at + 1] = (id >> 16) as u16;
+                for (slot, &w) in self.slots[at + 2..at + self.stride].iter_mut().zip(weights) {
+                    *slot = w as u16;
+                }
+                return;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    fn get(&self, id: u32) -> Option<&[u16]> {
+        let mut i = self.home(id);
+        loop {
+            let at = i * self.stride;
+            let key = u32::from(self.slots[at]) | (u32::from(self.slots[at + 1]) << 16);
+            if key == id {
+                return Some(&self.slots[at + 2..at + self.stride]);
+            }
+            if key == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+const MAGIC: &[u8; 4] = b"ORP2";
+
+#[derive(Debug, thiserror::Error)]
+#[error("model file is malformed: {0}")]
+pub(crate) struct ModelError(&'static str);
+
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], ModelError> {
+        if self.0.len() < n {
+            return Err(ModelError("truncated"));
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Ok(a)
+    }
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn f32(&mut self) -> Result<f32, ModelError> {
+        Ok(f32::from_bits(self.u32()?))
+    }
+}
+
+impl Model {
+    pub(crate) fn labels(&self) -> usize {
+        self.labels
+    }
+
+    /// Parses a model written by [`Model::to_bytes`].
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let mut c = Cursor(bytes);
+        if c.take(4)? != MAGIC {
+            return Err(ModelError("bad magic"));
+        }
+        let labels = c.u32()? as usize;
+        if labels == 0 || labels > 64 {
+            return Err(ModelError("bad label count"));
+        }
+        let features = c.u32()? as usize;
+        let scale = c.f32()?;
+        let mut transitions = Vec::with_capacity((labels + 1) * labels);
+        for _ in 0..(labels + 1) * labels {
+            transitions.push(c.f32()?);
+        }
+        let extra_len = c.u32()? as usize;
+        let extra = std::str::from_utf8(c.take(extra_len)?)
+            .map_err(|_| ModelError("extra text is not UTF-8"))?
+            .to_owned();
+        if features > 1 << 26 {
+            return Err(ModelError("too many features"));
+        }
+        let mut inline = (labels <= INLINE_LABELS).then(|| Inline::new(features, labels, scale));
+        let mut index = IdMap::default();
+        let mut rows = Vec::new();
+        let mut dense = vec![0i16; labels];
+        for _ in 0..features {
+            let id = c.u32()?;
+            if id == 0 {
+                return Err(ModelError("feature id 0"));
+            }
+            // Sparse row: a count, then (label, weight) pairs.
+            let n = usize::from(c.take(1)?[0]);
+            let start = rows.len();
+            dense.fill(0);
+            for pair in c.take(3 * n)?.chunks_exact(3) {
+                let y = usize::from(pair[0]);
+                if y >= labels {
+                    return Err(ModelError("label out of range"));
+                }
+                let w = i16::from_le_bytes([pair[1], pair[2]]);
+                dense[y] = w;
+                if inline.is_none() {
+                    rows.push((pair[0], f32::from(w) * scale));
+                }
+            }
+            match &mut inline {
+                Some(table) => table.insert(id, &dense),
+                None => {
+                    index.insert(id, ((start as u64) << 8) | n as u64);
+                }
+            }
+        }
+        if !c.0.is_empty() {
+            return Err(ModelError("trailing bytes"));
+        }
+        let weights = match inline {
+            Some(table) => Weights::Inline(table),
+            None => Weights::Sparse { index, rows },
+        };
+        Ok(Model {
+            labels,
+            weights,
+            transitions,
+            extra,
+        })
+    }
+
+    fn emissions(&self, feats: &Features, out: &mut Vec<f32>) {
+        let l = self.labels;
+        out.clear();
+        out.resize(feats.len() * l, 0.0);
+        match &self.weights {
+            Weights::Inline(table) => {
+                let mut acc = [0i32; INLINE_LABELS];
+                for i in 0..feats.len() {
+                    acc.fill(0);
+                    for &id in feats.at(i) {
+                        if let Some(ws) = table.get(id) {
+                            for (a, &w) in acc.iter_mut().zip(ws) {
+                                *a += i32::from(w as i16);
+                            }
+                        }
+                    }
+                    for (o, &a) in out[i * l..(i + 1) * l].iter_mut().zip(&acc) {
+                        *o = a as f32 * table.scale;
+                    }
+                }
+            }
+            Weights::Sparse { index, rows } => {
+                for i in 0..feats.len() {
+                    let row = &mut out[i * l..(i + 1) * l];
+                    for id in feats.at(i) {
+                        if let Some(&packed) = index.get(id) {
+                            let start = (packed >> 8) as usize;
+                            let len = (packed & 0xff) as usize;
+                            for &(y, w) in &rows[start..start + len] {
+                                row[usize::from(y)] += w;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The best label sequence. `allowed(prev, next)` forbids transitions
+    /// (`prev` is `None` at the start).
+    pub(crate) fn decode(
+        &self,
+        feats: &Features,
+        allowed: &dyn Fn(Option<usize>, usize) -> bool,
+    ) -> Vec<usize> {
+        self.decode_masked(feats, allowed, &|_, _| true)
+    }
+
+    /// Like [`Model::decode`], with `bias[label]` added to every position's
+    /// score for that label: trades precision for recall.
+    pub(crate) fn decode_biased(
+        &self,
+        feats: &Features,
+        allowed: &dyn Fn(Option<usize>, usize) -> bool,
+        bias: &[f32],
+    ) -> Vec<usize> {
+        let mut em = Vec::new();
+        self.emissions(feats, &mut em);
+        for row in em.chunks_exact_mut(self.labels) {
+            for (e, b) in row.iter_mut().zip(bias) {
+                *e += b;
+            }
+        }
+        viterbi(&em, self.labels, &self.transitions, allowed)
+    }
+
+    /// Like [`Model::decode`], with `mask(position, label)` saying which
+    /// labels a position may take.
+    pub(crate) fn decode_masked(
+        &self,
+        feats: &Features,
+        allowed: &dyn Fn(Option<usize>, usize) -> bool,
+        mask: &dyn Fn(usize, usize) -> bool,
+    ) -> Vec<usize> {
+        let mut em = Vec::new();
+        self.emissions(feats, &mut em);
+        apply_mask(&mut em, self.labels, mask);
+        viterbi(&em, self.labels, &self.transitions, allowed)
+    }
+}
+
+fn apply_mask(em: &mut [f32], l: usize, mask: &dyn Fn(usize, usize) -> bool) {
+    for (i, row) in em.chunks_exact_mut(l).enumerate() {
+        for (y, e) in row.iter_mut().enumerate() {
+            if !mask(i, y) {
+                *e = f32::NEG_INFINITY;
+            }
+        }
+    }
+}
+
+/// Averaged weights straight out of training, before quantisation.
+struct Dense {
+    labels: usize,
+    index: IdMap<u32>,
+    weights: Vec<f32>,
+    transitions: Vec<f32>,
+    extra: String,
+}
+
+impl Dense {
+    /// Serialises the model: weights quantised to 16 bits, features in id
+    /// order, so the same weights always give the same bytes.
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let max = self.weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
+        let mut ids: Vec<(u32, u32)> = self.index.iter().map(|(&id, &k)| (id, k)).collect();
+        ids.sort_unstable();
+        let l = self.labels;
+        let quant = |w: f32| (w / scale).round().clamp(-32767.0, 32767.0) as i16;
+        let kept: Vec<(u32, u32)> = ids
+            .into_iter()
+            .filter(|&(_, k)| {
+                let k = k as usize;
+                self.weights[k * l..(k + 1) * l]
+                    .iter()
+                    .any(|&w| quant(w) != 0)
+            })
+            .collect();
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(l as u32).to_le_bytes());
+        out.extend_from_slice(&(kept.len() as u32).to_le_bytes());
+        out.extend_from_slice(&scale.to_bits().to_le_bytes());
+        for t in &self.transitions {
+            out.extend_from_slice(&t.to_bits().to_le_bytes());
+        }
+        out.extend_from_slice(&(self.extra.len() as u32).to_le_bytes());
+        out.extend_from_slice(self.extra.as_bytes());
+        for (id, k) in kept {
+            out.extend_from_slice(&id.to_le_bytes());
+            let k = k as usize;
+            let row: Vec<(u8, i16)> = self.weights[k * l..(k + 1) * l]
+                .iter()
+                .enumerate()
+                .map(|(y, &w)| (y as u8, quant(w)))
+                .filter(|&(_, q)| q != 0)
+                .collect();
+            out.push(row.len() as u8);
+            for (y, q) in row {
+                out.push(y);
+                out.extend_from_slice(&q.to_le_bytes());
+            }
+        }
+        out
+    }
+}
+
+/// Previous labels kept per position: a beam that makes decoding with many
+/// labels (45 part-of-speech tags) cheap and is exact for the 7-label
+/// attribution tagger.
+const BEAM: usize = 8;
+
+fn viterbi(
+    em: &[f32],
+    l: usize,
+    trans: &[f32],
+    allowed: &dyn Fn(Option<usize>, usize) -> bool,
+) -> Vec<usize> {
+    let n = em.len() / l;
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut ok = vec![false; (l + 1) * l];
+    for p in 0..=l {
+        for y in 0..l {
+            ok[p * l + y] = allowed((p < l).then_some(p), y);
+        }
+    }
+    let mut score = vec![f32::NEG_INFINITY; n * l];
+    let mut back = vec![0u8; n * l];
+    for y in 0..l {
+        if ok[l * l + y] {
+            score[y] = em[y] + trans[l * l + y];
+        }
+    }
+    let mut beam: Vec<usize> = Vec::with_capacity(l);
+    for i in 1..n {
+        let (done, rest) = score.split_at_mut(i * l);
+        let prev = &done[(i - 1) * l..];
+        let cur = &mut rest[..l];
+        beam.clear();
+        beam.extend((0..l).filter(|&p| prev[p] > f32::NEG_INFINITY));
+        if beam.len() > BEAM {
+            beam.select_nth_unstable_by(BEAM - 1, |&a, &b| {
+                prev[b].total_cmp(&prev[a]).then(a.cmp(&b))
+            });
+            beam.truncate(BEAM);
+        }
+        for y in 0..l {
+            let mut best = f32::NEG_INFINITY;
+            let mut arg = 0;
+            for &p in &beam {
+                if !ok[p * l + y] {
+                    continue;
+                }
+                let s = prev[p] + trans[p * l + y];
+                if s > best {
+                    best = s;
+                    arg = p;
+                }
+            }
+            cur[y] = best + em[i * l + y];
+            back[i * l + y] = arg as u8;
+        }
+    }
+    let mut y = (0..l)
+        .max_by(|&a, &b| score[(n - 1) * l + a].total_cmp(&score[(n - 1) * l + b]))
+        .unwrap_or(0);
+    let mut path = vec![0; n];
+    for i in (0..n).rev() {
+        path[i] = y;
+        y = back[i * l + y] as usize;
+    }
+    path
+}
+
+/// Trains a model on `(features, gold labels)` sequences.
+pub(crate) struct Trainer {
+    labels: usize,
+    index: IdMap<u32>,
+    weights: Vec<f32>,
+    /// Sum of `step * update`, for averaging (Daumé's trick).
+    acc: Vec<f64>,
+    transitions: Vec<f32>,
+    trans_acc: Vec<f64>,
+    step: f64,
+}
+
+impl Trainer {
+    pub(crate) fn new(labels: usize) -> Trainer {
+        Trainer {
+            labels,
+            index: IdMap::default(),
+            weights: Vec::new(),
+            acc: Vec::new(),
+            transitions: vec![0.0; (labels + 1) * labels],
+            trans_acc: vec![0.0; (labels + 1) * labels],
+            step: 1.0,
+        }
+    }
+
+    fn slot(&mut self, id: u32) -> usize {
+        let next = self.index.len() as u32;
+        let k = *self.index.entry(id).or_insert(next) as usize;
+        if k == next as usize {
+            self.weights.extend(std::iter::repeat_n(0.0, self.labels));
+            self.acc.extend(std::iter::repeat_n(0.0, self.labels));
+        }
+        k
+    }
+
+    fn update(&mut self, id: u32, label: usize, delta: f32) {
+        let k = self.slot(id) * self.labels + label;
+        self.weights[k] += delta;
+        self.acc[k] += self.step * f64::from(delta);
+    }
+
+    /// One perceptron step on a sequence; returns the number of wrong labels.
+    pub(crate) fn learn(
+        &mut self,
+        feats: &Features,
+        gold: &[usize],
+        allowed: &dyn Fn(Option<usize>, usize) -> bool,
+    ) -> usize {
+        self.learn_masked(feats, gold, allowed, &|_, _| true)
+    }
+
+    /// [`Trainer::learn`] with a label mask (see [`Model::decode_masked`]).
+    pub(crate) fn learn_masked(
+        &mut self,
+        feats: &Features,
+        gold: &[usize],
+        allowed: &dyn Fn(Option<usize>, usize) -> bool,
+        mask: &dyn Fn(usize, usize) -> bool,
+    ) -> usize {
+        let l = self.labels;
+        let mut em = vec![0.0; feats.len() * l];
+        for i in 0..feats.len() {
+            for id in feats.at(i) {
+                if let Some(&k) = self.index.get(id) {
+                    let k = k as usize;
+                    for y in 0..l {
+                        em[i * l + y] += self.weights[k * l + y];
+                    }
+                }
+            }
+        }
+        apply_mask(&mut em, l, mask);
+        let pred = viterbi(&em, l, &self.transitions, allowed);
+        let mut wrong = 0;
+        for i in 0..gold.len() {
+            let prev_g = if i == 0 { l } else { gold[i - 1] };
+            let prev_p = if i == 0 { l } else { pred[i - 1] };
+            if pred[i] != gold[i] {
+                wrong += 1;
+                for &id in feats.at(i) {
+                    self.update(id, gold[i], 1.0);
+                    self.update(id, pred[i], -1.0);
+                }
+            }
+            if pred[i] != gold[i] || prev_g != prev_p {
+                let g = prev_g * l + gold[i];
+                let p = prev_p * l + pred[i];
+                self.transitions[g] += 1.0;
+                self.trans_acc[g] += self.step;
+                self.transitions[p] -= 1.0;
+                self.trans_acc[p] -= self.step;
+            }
+        }
+        self.step += 1.0;
+        wrong
+    }
+
+    /// The averaged model, serialised.
+    pub(crate) fn finish(self, extra: String) -> Vec<u8> {
+        let step = self.step;
+        let avg = |w: &[f32], acc: &[f64]| -> Vec<f32> {
+            w.iter()
+                .zip(acc)
+                .map(|(&w, &a)| (f64::from(w) - a / step) as f32)
+                .collect()
+        };
+        Dense {
+            labels: self.labels,
+            weights: avg(&self.weights, &self.acc),
+            transitions: avg(&self.transitions, &self.trans_acc),
+            index: self.index,
+            extra,
+        }
+        .to_bytes()
+    }
+}
+
+/// A small deterministic generator for shuffling training data.
+pub(crate) struct SplitMix(pub(crate) u64);
+
+impl SplitMix {
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seq(words: &[&str]) -> Features {
+        let mut f = Features::default();
+        for w in words {
+            f.push(Fx::new(1).add(w).id());
+            f.next();
+        }
+        f
+    }
+
+    #[test]
+    fn learns_a_toy_tagging_and_round_trips() {
+        let data = [
+            (seq(&["the", "dog", "runs"]), vec![0, 1, 2]),
+            (seq(&["a", "cat", "sleeps"]), vec![0, 1, 2]),
+            (seq(&["the", "cat", "runs"]), vec![0, 1, 2]),
+        ];
+        let all = |_: Option<usize>, _: usize| true;
+        let mut t = Trainer::new(3);
+        for _ in 0..5 {
+            for (f, g) in &data {
+                t.learn(f, g, &all);
+            }
+        }
+        let bytes = t.finish("lexicon".into());
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back.extra, "lexicon");
+        assert_eq!(back.decode(&seq(&["a", "dog", "sleeps"]), &all), [0, 1, 2]);
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert!(Model::from_bytes(b"").is_err());
+        assert!(Model::from_bytes(b"ORP2\x07\0\0\0").is_err());
+        assert!(Model::from_bytes(b"XXXX\x07\0\0\0\0\0\0\0\0\0\0\0").is_err());
+    }
+}

@@ -1,0 +1,623 @@
+//! Attribution: who said what, in two stages. A structured perceptron
+//! finds cues (reporting verbs and phrases); then, for each cue, a second
+//! one tags the source and content around it, with every feature relative
+//! to that cue. Both are trained on PolNeAR's train split by
+//! `cargo xtask train-quotes`. The speaker mention is then resolved to a
+//! name.
+
+mod features;
+mod span;
+mod speakers;
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::perceptron::{Model, SplitMix, Trainer};
+use crate::record::{Quote, QuoteKind, Span};
+use crate::text::{Tokens, tokenize};
+use features::{B_CUE, I_CUE, LABELS, Lexicon, O, Prepared, allowed, features, prepare};
+use span::{S_B_CON, S_B_SRC, S_CUE, S_I_CON, S_I_SRC, S_LABELS, S_O};
+
+/// The committed weights (`models/*.bin`).
+const CUE_BYTES: &[u8] = include_bytes!("../models/cue.bin");
+const SPAN_BYTES: &[u8] = include_bytes!("../models/span.bin");
+
+struct Tagger {
+    cue: Model,
+    span: Model,
+    lexicon: Lexicon,
+}
+
+fn tagger() -> Option<&'static Tagger> {
+    static TAGGER: OnceLock<Option<Tagger>> = OnceLock::new();
+    TAGGER
+        .get_or_init(|| {
+            let cue = Model::from_bytes(CUE_BYTES).ok()?;
+            let span = Model::from_bytes(SPAN_BYTES).ok()?;
+            (cue.labels() == LABELS && span.labels() == S_LABELS).then(|| Tagger {
+                lexicon: Lexicon::parse(&cue.extra),
+                cue,
+                span,
+            })
+        })
+        .as_ref()
+}
+
+/// Token ranges of paragraphs: the cue tagger's sequences.
+fn paragraphs(t: &Tokens<'_>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=t.len() {
+        if i == t.len() || t.tokens[i].paragraph != t.tokens[i - 1].paragraph {
+            if start < i {
+                out.push(start..i);
+            }
+            start = i;
+        }
+    }
+    out
+}
+
+/// Added to the cue tagger's score for starting a cue: the tagger alone
+/// is cautious (precision well above recall on held-out data).
+const CUE_BIAS: [f32; LABELS] = [0.0, 10.0, 0.0];
+
+/// Cue spans (first, last token).
+fn find_cues(tagger: &Tagger, t: &Tokens<'_>, p: &Prepared) -> Vec<(usize, usize)> {
+    let mut cues: Vec<(usize, usize)> = Vec::new();
+    for range in paragraphs(t) {
+        let f = features(t, p, range.clone());
+        let labels = tagger.cue.decode_biased(&f, &allowed, &CUE_BIAS);
+        for (k, &l) in labels.iter().enumerate() {
+            let i = range.start + k;
+            match l {
+                B_CUE => cues.push((i, i)),
+                I_CUE => {
+                    if let Some(c) = cues.last_mut() {
+                        c.1 = i;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    cues
+}
+
+/// What one cue claims: source and content pieces (token ranges).
+struct Reading {
+    cue: (usize, usize),
+    source: Option<(usize, usize)>,
+    contents: Vec<(usize, usize)>,
+}
+
+fn read_cue(
+    tagger: &Tagger,
+    t: &Tokens<'_>,
+    p: &Prepared,
+    runs: &[Option<u32>],
+    (cf, cl): (usize, usize),
+) -> Reading {
+    let range = span::window(t, cf, cl);
+    let f = span::features(t, p, runs, range.clone(), cf, cl);
+    let start = range.start;
+    let range = &range;
+    let is_cue = |k: usize| (cf..=cl).contains(&(start + k));
+    let labels = tagger
+        .span
+        .decode_masked(&f, &span::allowed, &|k, y| (y == S_CUE) == is_cue(k));
+    let mut sources: Vec<(usize, usize)> = Vec::new();
+    let mut contents: Vec<(usize, usize)> = Vec::new();
+    for (k, &l) in labels.iter().enumerate() {
+        let i = start + k;
+        match l {
+            S_B_SRC => sources.push((i, i)),
+            S_I_SRC => {
+                if let Some(s) = sources.last_mut() {
+                    s.1 = i;
+                }
+            }
+            S_B_CON => contents.push((i, i)),
+            S_I_CON => {
+                if let Some(c) = contents.last_mut() {
+                    c.1 = i;
+                }
+            }
+            _ => {}
+        }
+    }
+    let contents = contents
+        .into_iter()
+        .map(|c| span::extend_to_marks(runs, range, c))
+        .collect();
+    let gap = |a: &(usize, usize)| {
+        if a.1 < cf {
+            cf - a.1
+        } else {
+            a.0.saturating_sub(cl)
+        }
+    };
+    let source = sources
+        .into_iter()
+        .min_by_key(gap)
+        .or_else(|| adjacent_source(t, p, cf, cl));
+    Reading {
+        cue: (cf, cl),
+        source,
+        contents,
+    }
+}
+
+fn span(t: &Tokens<'_>, first: usize, last: usize) -> Span {
+    let a = &t.tokens[first];
+    let b = &t.tokens[last];
+    Span {
+        text: t.text[a.byte_start..b.byte_end].to_owned(),
+        start: a.start,
+        end: b.end,
+    }
+}
+
+/// Share of the letters and digits of tokens `first..=last` inside double
+/// quotation marks.
+fn quoted_share(t: &Tokens<'_>, first: usize, last: usize) -> f32 {
+    let (mut inside, mut all) = (0usize, 0usize);
+    for i in first..=last {
+        let n = t.str(i).chars().filter(|c| c.is_alphanumeric()).count();
+        all += n;
+        if t.tokens[i].in_quote {
+            inside += n;
+        }
+    }
+    if all == 0 {
+        0.0
+    } else {
+        inside as f32 / all as f32
+    }
+}
+
+/// A source the span tagger missed but the words beside the cue give: a
+/// name or pronoun just before it ("Smith also said", "she has argued") or
+/// just after it ("said Smith", "according to Smith").
+fn adjacent_source(t: &Tokens<'_>, p: &Prepared, cf: usize, cl: usize) -> Option<(usize, usize)> {
+    let sentence = t.tokens[cf].sentence;
+    let nominal = |i: usize| matches!(p.pos[i], "NNP" | "NNPS" | "PRP");
+    // Left: skip adverbs and auxiliaries.
+    let mut i = cf;
+    while i > 0 && t.tokens[i - 1].sentence == sentence {
+        let k = i - 1;
+        if nominal(k) && p.pos[k] != "PRP"
+            || p.pos[k] == "PRP"
+                && !matches!(
+                    p.lower[k].as_str(),
+                    "it" | "me" | "him" | "her" | "us" | "them"
+                )
+        {
+            let mut start = k;
+            while p.pos[k] != "PRP"
+                && start > 0
+                && t.tokens[start - 1].sentence == sentence
+                && (matches!(p.pos[start - 1], "NNP" | "NNPS")
+                    || p.lower[start - 1].ends_with('.') && p.shapes[start - 1] == "Xx")
+            {
+                start -= 1;
+            }
+            return Some((start, k));
+        }
+        if !matches!(p.pos[k], "RB" | "MD" | "VBZ" | "VBD" | "VBP") || k + 4 < cf {
+            break;
+        }
+        i = k;
+    }
+    // Right: a name straight after the cue.
+    let k = cl + 1;
+    if k < t.len() && t.tokens[k].sentence == sentence && matches!(p.pos[k], "NNP" | "NNPS") {
+        let mut end = k;
+        while end + 1 < t.len()
+            && t.tokens[end + 1].sentence == sentence
+            && matches!(p.pos[end + 1], "NNP" | "NNPS")
+        {
+            end += 1;
+        }
+        return Some((k, end));
+    }
+    None
+}
+
+/// Quotes from the cues' readings. A token of content belongs to one
+/// quote only: where two cues claim overlapping content, the cue nearer to
+/// it keeps it.
+fn assemble(t: &Tokens<'_>, runs: &[Option<u32>], readings: &[Reading]) -> Vec<Quote> {
+    let mut claims: Vec<(usize, usize, (usize, usize))> = Vec::new();
+    for (r, reading) in readings.iter().enumerate() {
+        let (cf, cl) = reading.cue;
+        for &c in &reading.contents {
+            if !(c.0..=c.1).any(|i| t.str(i).chars().any(char::is_alphanumeric)) {
+                continue;
+            }
+            let gap = if c.1 < cf {
+                cf - c.1
+            } else {
+                c.0.saturating_sub(cl)
+            };
+            claims.push((gap, r, c));
+        }
+    }
+    claims.sort_unstable();
+    let mut taken: Vec<(usize, usize, usize)> = Vec::new();
+    for (_, r, c) in claims {
+        if taken.iter().all(|&(_, a, b)| c.1 < a || b < c.0) {
+            taken.push((r, c.0, c.1));
+        }
+    }
+    let mut found: Vec<Found> = taken
+        .into_iter()
+        .map(|(r, first, last)| Found {
+            first,
+            last,
+            cue: Some(readings[r].cue),
+            source: readings[r].source,
+        })
+        .collect();
+    orphan_quotes(t, runs, &mut found);
+    found.sort_unstable_by_key(|f| f.first);
+    let names = speakers::Names::find(t);
+    let mut resolved: Vec<(usize, String)> = Vec::new();
+    let mut quotes = Vec::with_capacity(found.len());
+    for f in found {
+        let speaker_name = f
+            .source
+            .and_then(|s| names.resolve(t, s.0, s.1 + 1, &resolved));
+        if let (Some(s), Some(name)) = (f.source, &speaker_name) {
+            resolved.push((s.0, name.clone()));
+        }
+        let share = quoted_share(t, f.first, f.last);
+        let kind = if share >= 0.8 {
+            QuoteKind::Direct
+        } else if share > 0.0 {
+            QuoteKind::Mixed
+        } else {
+            QuoteKind::Indirect
+        };
+        quotes.push(Quote {
+            kind,
+            content: span(t, f.first, f.last),
+            cue: f.cue.map(|c| span(t, c.0, c.1)),
+            speaker: f.source.map(|s| span(t, s.0, s.1)),
+            speaker_name,
+        });
+    }
+    quotes
+}
+
+/// A quote before it is written out: token ranges.
+struct Found {
+    first: usize,
+    last: usize,
+    cue: Option<(usize, usize)>,
+    source: Option<(usize, usize)>,
+}
+
+/// Words in a quotation for it to stand as a quote without a cue: shorter
+/// quoted phrases are scare quotes, titles and nicknames.
+const ORPHAN_MIN_WORDS: usize = 5;
+
+/// Quotations no cue claimed. A long one is still a quote: attributed by a
+/// dash line after it ("..." ― Karen Bobadilla) or, when it opens a
+/// paragraph, as the continuation of the quote before it; otherwise it is
+/// kept without a speaker.
+fn orphan_quotes(t: &Tokens<'_>, runs: &[Option<u32>], found: &mut Vec<Found>) {
+    let mut i = 0;
+    while i < t.len() {
+        let Some(run) = runs[i] else {
+            i += 1;
+            continue;
+        };
+        let first = i;
+        let mut last = i;
+        while last + 1 < t.len() && runs[last + 1] == Some(run) {
+            last += 1;
+        }
+        i = last + 1;
+        let words = (first..=last)
+            .filter(|&k| t.str(k).chars().any(char::is_alphanumeric))
+            .count();
+        if words < ORPHAN_MIN_WORDS || found.iter().any(|f| f.first <= last && first <= f.last) {
+            continue;
+        }
+        let mut cue = None;
+        let mut source = None;
+        let dash = last + 1;
+        if dash + 1 < t.len()
+            && matches!(t.str(dash), "―" | "—" | "–" | "-" | "--")
+            && t.tokens[dash + 1].paragraph == t.tokens[last].paragraph
+            && t.str(dash + 1)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        {
+            let mut end = dash + 1;
+            while end + 1 < t.len()
+                && end - dash < 6
+                && t.tokens[end + 1].paragraph == t.tokens[dash].paragraph
+                && t.str(end + 1)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+            {
+                end += 1;
+            }
+            cue = Some((dash, dash));
+            source = Some((dash + 1, end));
+        } else if t.starts_paragraph(first) {
+            // The quote before it, if it ended in the previous paragraph.
+            if let Some(prev) = found
+                .iter()
+                .filter(|f| f.last < first)
+                .max_by_key(|f| f.last)
+                .filter(|f| t.tokens[f.last].paragraph + 1 == t.tokens[first].paragraph)
+            {
+                cue = prev.cue;
+                source = prev.source;
+            }
+        }
+        found.push(Found {
+            first,
+            last,
+            cue,
+            source,
+        });
+    }
+}
+
+/// Every attributed statement in `text`.
+pub(crate) fn extract(text: &str) -> Vec<Quote> {
+    let Some(tagger) = tagger() else {
+        return Vec::new();
+    };
+    let t = tokenize(text);
+    let p = prepare(&t, &tagger.lexicon);
+    let runs = span::quote_runs(&t);
+    let readings: Vec<Reading> = find_cues(tagger, &t, &p)
+        .into_iter()
+        .map(|cue| read_cue(tagger, &t, &p, &runs, cue))
+        .collect();
+    assemble(&t, &runs, &readings)
+}
+
+/// Training data and the trainer, for `cargo xtask train-quotes`.
+pub mod training {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::perceptron::Features;
+
+    /// A gold attribution: character (code point) ranges of its parts.
+    #[derive(Debug, Clone, Default)]
+    pub struct Attribution {
+        /// Source spans.
+        pub source: Vec<(usize, usize)>,
+        /// Cue spans.
+        pub cue: Vec<(usize, usize)>,
+        /// Content spans.
+        pub content: Vec<(usize, usize)>,
+    }
+
+    /// An annotated article.
+    #[derive(Debug, Clone)]
+    pub struct Article {
+        /// The raw text the offsets point into.
+        pub text: String,
+        /// Its attributions.
+        pub attributions: Vec<Attribution>,
+    }
+
+    /// Tokens whose first char lies in one of `spans`.
+    fn tokens_in(t: &Tokens<'_>, spans: &[(usize, usize)]) -> Vec<usize> {
+        (0..t.len())
+            .filter(|&i| {
+                let c = t.tokens[i].start;
+                spans.iter().any(|&(s, e)| s <= c && c < e)
+            })
+            .collect()
+    }
+
+    /// Gold cue labels of every token.
+    fn cue_labels(t: &Tokens<'_>, article: &Article) -> Vec<usize> {
+        let mut out = vec![O; t.len()];
+        for a in &article.attributions {
+            let toks = tokens_in(t, &a.cue);
+            for (k, &i) in toks.iter().enumerate() {
+                out[i] = if k > 0 && toks[k - 1] + 1 == i {
+                    I_CUE
+                } else {
+                    B_CUE
+                };
+            }
+        }
+        out
+    }
+
+    /// Cue words: lowercased words inside gold cues, classed by how often
+    /// they are a cue when they occur.
+    fn lexicon(articles: &[Article]) -> Vec<(String, u8)> {
+        let mut seen: HashMap<String, (u32, u32)> = HashMap::new();
+        for a in articles {
+            let t = tokenize(&a.text);
+            let labels = cue_labels(&t, a);
+            for (i, &l) in labels.iter().enumerate() {
+                let e = seen.entry(t.str(i).to_lowercase()).or_default();
+                e.1 += 1;
+                if l != O {
+                    e.0 += 1;
+                }
+            }
+        }
+        let mut out: Vec<(String, u8)> = seen
+            .into_iter()
+            .filter(|(_, (cue, _))| *cue >= 3)
+            .filter_map(|(w, (cue, all))| {
+                let r = f64::from(cue) / f64::from(all);
+                let class = if r >= 0.5 {
+                    1
+                } else if r >= 0.2 {
+                    2
+                } else if r >= 0.05 {
+                    3
+                } else {
+                    return None;
+                };
+                Some((w, class))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    type Sequence = (Features, Vec<usize>, Vec<bool>);
+
+    /// Drops features seen fewer than `min` times: they carry noise and
+    /// bulk.
+    fn prune(data: Vec<Sequence>, min: u32) -> Vec<Sequence> {
+        let mut counts: HashMap<u32, u32> = HashMap::new();
+        for (f, _, _) in &data {
+            for &id in f.ids() {
+                *counts.entry(id).or_default() += 1;
+            }
+        }
+        let keep = |id: u32| counts.get(&id).is_some_and(|&c| c >= min);
+        data.into_iter()
+            .map(|(f, g, m)| (f.filtered(&keep), g, m))
+            .collect()
+    }
+
+    /// What a model is trained with.
+    struct Setup<'a> {
+        labels: usize,
+        allowed: &'a dyn Fn(Option<usize>, usize) -> bool,
+        /// A label given exactly where the sequence's mask is set.
+        masked_label: Option<usize>,
+        seed: u64,
+        extra: String,
+    }
+
+    fn fit(
+        data: &[Sequence],
+        setup: Setup<'_>,
+        epochs: usize,
+        log: &mut dyn FnMut(usize, f64),
+    ) -> Vec<u8> {
+        let Setup {
+            labels,
+            allowed,
+            masked_label,
+            seed,
+            extra,
+        } = setup;
+        let mut trainer = Trainer::new(labels);
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let mut rng = SplitMix(seed);
+        for epoch in 0..epochs {
+            rng.shuffle(&mut order);
+            let (mut wrong, mut total) = (0usize, 0usize);
+            for &k in &order {
+                let (f, g, m) = &data[k];
+                wrong += match masked_label {
+                    Some(fixed) => {
+                        trainer.learn_masked(f, g, allowed, &|i, y| (y == fixed) == m[i])
+                    }
+                    None => trainer.learn(f, g, allowed),
+                };
+                total += g.len();
+            }
+            log(epoch, 1.0 - wrong as f64 / total.max(1) as f64);
+        }
+        trainer.finish(extra)
+    }
+
+    /// Trains both taggers; returns the bytes of the cue model and of the
+    /// span model. The same articles and epochs always give the same bytes.
+    pub fn train(
+        articles: &[Article],
+        epochs: usize,
+        log: &mut dyn FnMut(&str, usize, f64),
+    ) -> (Vec<u8>, Vec<u8>) {
+        let lex_entries = lexicon(articles);
+        let lex = Lexicon::parse(&Lexicon::serialize(&lex_entries));
+        let mut cue_data: Vec<Sequence> = Vec::new();
+        let mut span_data: Vec<Sequence> = Vec::new();
+        for a in articles {
+            let t = tokenize(&a.text);
+            let p = prepare(&t, &lex);
+            let gold = cue_labels(&t, a);
+            for range in paragraphs(&t) {
+                let f = features(&t, &p, range.clone());
+                cue_data.push((f, gold[range].to_vec(), Vec::new()));
+            }
+            let runs = span::quote_runs(&t);
+            for attr in &a.attributions {
+                let cue = tokens_in(&t, &attr.cue);
+                let (Some(&cf), Some(&cl)) = (cue.first(), cue.last()) else {
+                    continue;
+                };
+                let range = span::window(&t, cf, cl);
+                let mut labels = vec![S_O; range.len()];
+                for (spans, b, i) in [
+                    (&attr.source, S_B_SRC, S_I_SRC),
+                    (&attr.content, S_B_CON, S_I_CON),
+                ] {
+                    for &sp in spans.iter() {
+                        let toks = tokens_in(&t, &[sp]);
+                        for (k, &tok) in toks.iter().enumerate() {
+                            if range.contains(&tok) {
+                                labels[tok - range.start] = if k == 0 { b } else { i };
+                            }
+                        }
+                    }
+                }
+                let mut mask = vec![false; range.len()];
+                for tok in cf..=cl {
+                    labels[tok - range.start] = S_CUE;
+                    mask[tok - range.start] = true;
+                }
+                // Labels must respect the transitions: a piece cut by the
+                // window edge or the cue restarts with B-.
+                for k in 0..labels.len() {
+                    let prev = (k > 0).then(|| labels[k - 1]);
+                    if !span::allowed(prev, labels[k]) {
+                        labels[k] -= 1;
+                    }
+                }
+                let f = span::features(&t, &p, &runs, range, cf, cl);
+                span_data.push((f, labels, mask));
+            }
+        }
+        let cue_data = prune(cue_data, 5);
+        let span_data = prune(span_data, 5);
+        let cue = fit(
+            &cue_data,
+            Setup {
+                labels: LABELS,
+                allowed: &allowed,
+                masked_label: None,
+                seed: 0x5eed,
+                extra: Lexicon::serialize(&lex_entries),
+            },
+            epochs,
+            &mut |e, acc| log("cue", e, acc),
+        );
+        let span = fit(
+            &span_data,
+            Setup {
+                labels: S_LABELS,
+                allowed: &span::allowed,
+                masked_label: Some(S_CUE),
+                seed: 0x5ba2,
+                extra: String::new(),
+            },
+            epochs,
+            &mut |e, acc| log("span", e, acc),
+        );
+        (cue, span)
+    }
+}

@@ -1,0 +1,67 @@
+//! `cargo xtask train-quotes`: trains the attribution tagger on PolNeAR's
+//! train split and writes `crates/onrecord-core/models/attribution.bin`.
+//! Deterministic: the same data and epochs give the same bytes.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use onrecord_core::quote_training::{Article, Attribution, train};
+
+use crate::polnear;
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Training file (PolNeAR JSONL).
+    #[arg(long)]
+    train: Option<PathBuf>,
+    /// Passes over the data.
+    #[arg(long, default_value_t = 12)]
+    epochs: usize,
+    /// Directory to write `cue.bin` and `span.bin` to.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: &Args) -> Result<()> {
+    let path = args
+        .train
+        .clone()
+        .unwrap_or_else(|| crate::shared_data().join("polnear/train.jsonl"));
+    let gold = polnear::read(&path)?;
+    let articles: Vec<Article> = gold
+        .into_iter()
+        .map(|a| Article {
+            text: a.text,
+            attributions: a
+                .attributions
+                .into_iter()
+                .map(|g| Attribution {
+                    source: g.source,
+                    cue: g.cue,
+                    content: g.content,
+                })
+                .collect(),
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let (cue, span) = train(&articles, args.epochs, &mut |model, epoch, acc| {
+        eprintln!(
+            "{model} epoch {:>2}: token accuracy on train {acc:.4}",
+            epoch + 1
+        );
+    });
+    let dir = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../crates/onrecord-core/models")
+    });
+    for (name, bytes) in [("cue.bin", &cue), ("span.bin", &span)] {
+        let out = dir.join(name);
+        std::fs::write(&out, bytes)?;
+        eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    }
+    eprintln!(
+        "trained on {} articles in {:.1} s",
+        articles.len(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
