@@ -20,7 +20,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use onrecord_core::{Body, Document, Pipeline, Quote, Record};
+use onrecord_core::{Body, Document, Pipeline, Quote};
+
+/// A record, or just its id and quotes (what peers write).
+#[derive(serde::Deserialize)]
+struct Predicted {
+    id: String,
+    quotes: Vec<Quote>,
+}
 
 use crate::polnear::{self, GoldArticle};
 
@@ -29,7 +36,7 @@ pub(crate) struct Args {
     /// Gold file (PolNeAR JSONL).
     #[arg(long)]
     gold: Option<PathBuf>,
-    /// Score these records (onrecord JSONL with `id` and `quotes`) instead
+    /// Score these records (JSONL with `id` and `quotes`) instead
     /// of running the pipeline.
     #[arg(long)]
     predictions: Option<PathBuf>,
@@ -594,7 +601,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
                 std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
             let mut map = HashMap::new();
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                let r: Record = serde_json::from_str(line).context("prediction line")?;
+                let r: Predicted = serde_json::from_str(line).context("prediction line")?;
                 map.insert(r.id, r.quotes);
             }
             map

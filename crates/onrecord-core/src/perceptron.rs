@@ -27,17 +27,28 @@ impl Hasher for IdHasher {
         // Spread the bits: the map uses the low bits for buckets.
         self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
 
 /// Builds a feature id from a template number and string parts (FNV-1a).
 #[derive(Clone, Copy)]
-pub(crate) struct Fx(u64);
+pub(crate) struct Fx(u64, u8);
 
 impl Fx {
     pub(crate) fn new(template: u8) -> Fx {
-        Fx((0xcbf2_9ce4_8422_2325 ^ u64::from(template)).wrapping_mul(0x0100_0000_01b3))
+        Fx(
+            (0xcbf2_9ce4_8422_2325 ^ u64::from(template)).wrapping_mul(0x0100_0000_01b3),
+            template,
+        )
+    }
+
+    /// The template number the feature was made from.
+    pub(crate) fn template(self) -> u8 {
+        self.1
     }
     pub(crate) fn add(mut self, part: &str) -> Fx {
         for &b in part.as_bytes() {
@@ -46,6 +57,15 @@ impl Fx {
         self.0 = (self.0 ^ 0xff).wrapping_mul(0x0100_0000_01b3);
         self
     }
+    /// Adds a part given by its [`hash`]: cheaper than hashing the same
+    /// word again for every template.
+    pub(crate) fn add_h(mut self, h: u64) -> Fx {
+        self.0 = (self.0 ^ h)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+        self
+    }
+
     pub(crate) fn add_u(self, n: u32) -> Fx {
         let mut s = self;
         for b in n.to_le_bytes() {
@@ -57,6 +77,15 @@ impl Fx {
     pub(crate) fn id(self) -> u32 {
         ((self.0 ^ (self.0 >> 32)) as u32).max(1)
     }
+}
+
+/// A 64-bit hash of a feature part, for [`Fx::add_h`].
+pub(crate) fn hash(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in s.as_bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ (h >> 29)
 }
 
 /// Features of a sequence: for each position, a run of feature ids.
@@ -109,6 +138,8 @@ pub(crate) struct Model {
     labels: usize,
     weights: Weights,
     transitions: Vec<f32>,
+    /// Allowed transitions, `(labels + 1) x labels` (row `labels`: start).
+    ok: Vec<bool>,
     /// Free text stored with the weights (lexicons the features need).
     pub(crate) extra: String,
 }
@@ -116,7 +147,7 @@ pub(crate) struct Model {
 /// Models with at most this many labels keep all of a feature's weights
 /// inline in its hash slot: one cache miss per feature lookup, which is
 /// what tagging time is spent on.
-const INLINE_LABELS: usize = 8;
+const INLINE_LABELS: usize = 18;
 
 #[derive(Debug, Clone)]
 enum Weights {
@@ -283,6 +314,7 @@ impl Model {
         Ok(Model {
             labels,
             weights,
+            ok: vec![true; (labels + 1) * labels],
             transitions,
             extra,
         })
@@ -326,54 +358,92 @@ impl Model {
         }
     }
 
-    /// The best label sequence. `allowed(prev, next)` forbids transitions
-    /// (`prev` is `None` at the start).
-    pub(crate) fn decode(
-        &self,
-        feats: &Features,
-        allowed: &dyn Fn(Option<usize>, usize) -> bool,
-    ) -> Vec<usize> {
-        self.decode_masked(feats, allowed, &|_, _| true)
+    /// Forbids transitions: `allowed(prev, next)` (`prev` is `None` at
+    /// the start).
+    pub(crate) fn with_allowed(mut self, allowed: &dyn Fn(Option<usize>, usize) -> bool) -> Model {
+        self.ok = allowed_matrix(self.labels, allowed);
+        self
     }
 
-    /// Like [`Model::decode`], with `bias[label]` added to every position's
-    /// score for that label: trades precision for recall.
-    pub(crate) fn decode_biased(
+    /// The best label sequence.
+    #[cfg(test)]
+    pub(crate) fn decode(&self, feats: &Features) -> Vec<usize> {
+        self.decode_fixed(feats, &Fixed::default(), &[])
+    }
+
+    /// The best label sequence where `fixed` pins labels, with `bias[label]`
+    /// added to every position's score for that label (trading precision
+    /// for recall).
+    pub(crate) fn decode_fixed(
         &self,
         feats: &Features,
-        allowed: &dyn Fn(Option<usize>, usize) -> bool,
+        fixed: &Fixed<'_>,
         bias: &[f32],
     ) -> Vec<usize> {
         let mut em = Vec::new();
         self.emissions(feats, &mut em);
-        for row in em.chunks_exact_mut(self.labels) {
-            for (e, b) in row.iter_mut().zip(bias) {
-                *e += b;
-            }
-        }
-        viterbi(&em, self.labels, &self.transitions, allowed)
+        self.best(em, fixed, bias)
     }
 
-    /// Like [`Model::decode`], with `mask(position, label)` saying which
-    /// labels a position may take.
-    pub(crate) fn decode_masked(
-        &self,
-        feats: &Features,
-        allowed: &dyn Fn(Option<usize>, usize) -> bool,
-        mask: &dyn Fn(usize, usize) -> bool,
-    ) -> Vec<usize> {
+    /// Emission scores of every position and label (row-major).
+    pub(crate) fn scores(&self, feats: &Features) -> Vec<f32> {
         let mut em = Vec::new();
         self.emissions(feats, &mut em);
-        apply_mask(&mut em, self.labels, mask);
-        viterbi(&em, self.labels, &self.transitions, allowed)
+        em
+    }
+
+    /// The best label sequence for emission scores from [`Model::scores`].
+    pub(crate) fn best(&self, mut em: Vec<f32>, fixed: &Fixed<'_>, bias: &[f32]) -> Vec<usize> {
+        if !bias.is_empty() {
+            for row in em.chunks_exact_mut(self.labels) {
+                for (e, b) in row.iter_mut().zip(bias) {
+                    *e += b;
+                }
+            }
+        }
+        fixed.apply(&mut em, self.labels);
+        viterbi(&em, self.labels, &self.transitions, &self.ok)
     }
 }
 
-fn apply_mask(em: &mut [f32], l: usize, mask: &dyn Fn(usize, usize) -> bool) {
-    for (i, row) in em.chunks_exact_mut(l).enumerate() {
-        for (y, e) in row.iter_mut().enumerate() {
-            if !mask(i, y) {
-                *e = f32::NEG_INFINITY;
+fn allowed_matrix(l: usize, allowed: &dyn Fn(Option<usize>, usize) -> bool) -> Vec<bool> {
+    let mut ok = vec![false; (l + 1) * l];
+    for p in 0..=l {
+        for y in 0..l {
+            ok[p * l + y] = allowed((p < l).then_some(p), y);
+        }
+    }
+    ok
+}
+
+/// Labels pinned ahead of decoding.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Fixed<'a> {
+    /// Per position: the only label it may take, if any.
+    pub(crate) at: &'a [Option<usize>],
+    /// A label no other position may take.
+    pub(crate) reserved: Option<usize>,
+}
+
+impl Fixed<'_> {
+    fn apply(&self, em: &mut [f32], l: usize) {
+        if self.at.is_empty() && self.reserved.is_none() {
+            return;
+        }
+        for (i, row) in em.chunks_exact_mut(l).enumerate() {
+            match self.at.get(i).copied().flatten() {
+                Some(y) => {
+                    for (k, e) in row.iter_mut().enumerate() {
+                        if k != y {
+                            *e = f32::NEG_INFINITY;
+                        }
+                    }
+                }
+                None => {
+                    if let Some(r) = self.reserved {
+                        row[r] = f32::NEG_INFINITY;
+                    }
+                }
             }
         }
     }
@@ -436,26 +506,15 @@ impl Dense {
     }
 }
 
-/// Previous labels kept per position: a beam that makes decoding with many
-/// labels (45 part-of-speech tags) cheap and is exact for the 7-label
-/// attribution tagger.
-const BEAM: usize = 8;
+/// Previous labels kept per position for models with more than
+/// `INLINE_LABELS` labels: a beam that keeps decoding cheap. Smaller
+/// models are decoded exactly.
+const BEAM: usize = 4;
 
-fn viterbi(
-    em: &[f32],
-    l: usize,
-    trans: &[f32],
-    allowed: &dyn Fn(Option<usize>, usize) -> bool,
-) -> Vec<usize> {
+fn viterbi(em: &[f32], l: usize, trans: &[f32], ok: &[bool]) -> Vec<usize> {
     let n = em.len() / l;
     if n == 0 {
         return Vec::new();
-    }
-    let mut ok = vec![false; (l + 1) * l];
-    for p in 0..=l {
-        for y in 0..l {
-            ok[p * l + y] = allowed((p < l).then_some(p), y);
-        }
     }
     let mut score = vec![f32::NEG_INFINITY; n * l];
     let mut back = vec![0u8; n * l];
@@ -471,13 +530,19 @@ fn viterbi(
         let cur = &mut rest[..l];
         beam.clear();
         beam.extend((0..l).filter(|&p| prev[p] > f32::NEG_INFINITY));
-        if beam.len() > BEAM {
+        if l > INLINE_LABELS && beam.len() > BEAM {
             beam.select_nth_unstable_by(BEAM - 1, |&a, &b| {
                 prev[b].total_cmp(&prev[a]).then(a.cmp(&b))
             });
             beam.truncate(BEAM);
         }
         for y in 0..l {
+            let e = em[i * l + y];
+            if e == f32::NEG_INFINITY {
+                // A pinned position: only its label is worth scoring.
+                cur[y] = f32::NEG_INFINITY;
+                continue;
+            }
             let mut best = f32::NEG_INFINITY;
             let mut arg = 0;
             for &p in &beam {
@@ -490,7 +555,7 @@ fn viterbi(
                     arg = p;
                 }
             }
-            cur[y] = best + em[i * l + y];
+            cur[y] = best + e;
             back[i * l + y] = arg as u8;
         }
     }
@@ -514,12 +579,14 @@ pub(crate) struct Trainer {
     acc: Vec<f64>,
     transitions: Vec<f32>,
     trans_acc: Vec<f64>,
+    ok: Vec<bool>,
     step: f64,
 }
 
 impl Trainer {
-    pub(crate) fn new(labels: usize) -> Trainer {
+    pub(crate) fn new(labels: usize, allowed: &dyn Fn(Option<usize>, usize) -> bool) -> Trainer {
         Trainer {
+            ok: allowed_matrix(labels, allowed),
             labels,
             index: IdMap::default(),
             weights: Vec::new(),
@@ -546,24 +613,9 @@ impl Trainer {
         self.acc[k] += self.step * f64::from(delta);
     }
 
-    /// One perceptron step on a sequence; returns the number of wrong labels.
-    pub(crate) fn learn(
-        &mut self,
-        feats: &Features,
-        gold: &[usize],
-        allowed: &dyn Fn(Option<usize>, usize) -> bool,
-    ) -> usize {
-        self.learn_masked(feats, gold, allowed, &|_, _| true)
-    }
-
-    /// [`Trainer::learn`] with a label mask (see [`Model::decode_masked`]).
-    pub(crate) fn learn_masked(
-        &mut self,
-        feats: &Features,
-        gold: &[usize],
-        allowed: &dyn Fn(Option<usize>, usize) -> bool,
-        mask: &dyn Fn(usize, usize) -> bool,
-    ) -> usize {
+    /// One perceptron step on a sequence; returns the number of wrong
+    /// labels.
+    pub(crate) fn learn(&mut self, feats: &Features, gold: &[usize], fixed: &Fixed<'_>) -> usize {
         let l = self.labels;
         let mut em = vec![0.0; feats.len() * l];
         for i in 0..feats.len() {
@@ -576,8 +628,8 @@ impl Trainer {
                 }
             }
         }
-        apply_mask(&mut em, l, mask);
-        let pred = viterbi(&em, l, &self.transitions, allowed);
+        fixed.apply(&mut em, l);
+        let pred = viterbi(&em, l, &self.transitions, &self.ok);
         let mut wrong = 0;
         for i in 0..gold.len() {
             let prev_g = if i == 0 { l } else { gold[i - 1] };
@@ -662,17 +714,25 @@ mod tests {
             (seq(&["a", "cat", "sleeps"]), vec![0, 1, 2]),
             (seq(&["the", "cat", "runs"]), vec![0, 1, 2]),
         ];
-        let all = |_: Option<usize>, _: usize| true;
-        let mut t = Trainer::new(3);
+        let mut t = Trainer::new(3, &|_, _| true);
         for _ in 0..5 {
             for (f, g) in &data {
-                t.learn(f, g, &all);
+                t.learn(f, g, &Fixed::default());
             }
         }
         let bytes = t.finish("lexicon".into());
         let back = Model::from_bytes(&bytes).unwrap();
         assert_eq!(back.extra, "lexicon");
-        assert_eq!(back.decode(&seq(&["a", "dog", "sleeps"]), &all), [0, 1, 2]);
+        assert_eq!(back.decode(&seq(&["a", "dog", "sleeps"])), [0, 1, 2]);
+        let pinned = [None, Some(2), None];
+        let fixed = Fixed {
+            at: &pinned,
+            reserved: None,
+        };
+        assert_eq!(
+            back.decode_fixed(&seq(&["a", "dog", "sleeps"]), &fixed, &[])[1],
+            2
+        );
     }
 
     #[test]

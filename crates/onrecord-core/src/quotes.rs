@@ -12,7 +12,7 @@ mod speakers;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::perceptron::{Model, SplitMix, Trainer};
+use crate::perceptron::{Fixed, Model, SplitMix, Trainer};
 use crate::record::{Quote, QuoteKind, Span};
 use crate::text::{Tokens, tokenize};
 use features::{B_CUE, I_CUE, LABELS, Lexicon, O, Prepared, allowed, features, prepare};
@@ -32,8 +32,10 @@ fn tagger() -> Option<&'static Tagger> {
     static TAGGER: OnceLock<Option<Tagger>> = OnceLock::new();
     TAGGER
         .get_or_init(|| {
-            let cue = Model::from_bytes(CUE_BYTES).ok()?;
-            let span = Model::from_bytes(SPAN_BYTES).ok()?;
+            let cue = Model::from_bytes(CUE_BYTES).ok()?.with_allowed(&allowed);
+            let span = Model::from_bytes(SPAN_BYTES)
+                .ok()?
+                .with_allowed(&span::allowed);
             (cue.labels() == LABELS && span.labels() == S_LABELS).then(|| Tagger {
                 lexicon: Lexicon::parse(&cue.extra),
                 cue,
@@ -60,27 +62,56 @@ fn paragraphs(t: &Tokens<'_>) -> Vec<Range<usize>> {
 
 /// Added to the cue tagger's score for starting a cue: the tagger alone
 /// is cautious (precision well above recall on held-out data).
-const CUE_BIAS: [f32; LABELS] = [0.0, 10.0, 0.0];
+const CUE_BIAS: [f32; LABELS] = [0.0, 0.0, 0.0];
 
-/// Cue spans (first, last token).
-fn find_cues(tagger: &Tagger, t: &Tokens<'_>, p: &Prepared) -> Vec<(usize, usize)> {
-    let mut cues: Vec<(usize, usize)> = Vec::new();
+/// A stronger push: cues found only with it stand if their reading holds
+/// up (a source outside the quotation marks and some content).
+const EXTRA_CUE_BIAS: [f32; LABELS] = [0.0, EXTRA_BIAS, 0.0];
+const EXTRA_BIAS: f32 = 20.0;
+
+fn cue_spans(labels: &[usize], start: usize, out: &mut Vec<(usize, usize)>) {
+    for (k, &l) in labels.iter().enumerate() {
+        let i = start + k;
+        match l {
+            B_CUE => out.push((i, i)),
+            I_CUE => {
+                if let Some(c) = out.last_mut() {
+                    c.1 = i;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Cue spans (first, last token) and whether the cue is an extra one.
+fn find_cues(tagger: &Tagger, t: &Tokens<'_>, p: &Prepared) -> Vec<((usize, usize), bool)> {
+    let mut cues = Vec::new();
+    let mut sure = Vec::new();
+    let mut extra = Vec::new();
     for range in paragraphs(t) {
         let f = features(t, p, range.clone());
-        let labels = tagger.cue.decode_biased(&f, &allowed, &CUE_BIAS);
-        for (k, &l) in labels.iter().enumerate() {
-            let i = range.start + k;
-            match l {
-                B_CUE => cues.push((i, i)),
-                I_CUE => {
-                    if let Some(c) = cues.last_mut() {
-                        c.1 = i;
-                    }
-                }
-                _ => {}
+        let em = tagger.cue.scores(&f);
+        sure.clear();
+        extra.clear();
+        cue_spans(
+            &tagger.cue.best(em.clone(), &Fixed::default(), &CUE_BIAS),
+            range.start,
+            &mut sure,
+        );
+        cue_spans(
+            &tagger.cue.best(em, &Fixed::default(), &EXTRA_CUE_BIAS),
+            range.start,
+            &mut extra,
+        );
+        cues.extend(sure.iter().map(|&c| (c, false)));
+        for &c in &extra {
+            if sure.iter().all(|s| s.1 < c.0 || c.1 < s.0) {
+                cues.push((c, true));
             }
         }
     }
+    cues.sort_unstable();
     cues
 }
 
@@ -88,6 +119,8 @@ fn find_cues(tagger: &Tagger, t: &Tokens<'_>, p: &Prepared) -> Vec<(usize, usize
 struct Reading {
     cue: (usize, usize),
     source: Option<(usize, usize)>,
+    /// The span tagger found the source (rather than the fallback).
+    tagged_source: bool,
     contents: Vec<(usize, usize)>,
 }
 
@@ -102,10 +135,18 @@ fn read_cue(
     let f = span::features(t, p, runs, range.clone(), cf, cl);
     let start = range.start;
     let range = &range;
-    let is_cue = |k: usize| (cf..=cl).contains(&(start + k));
-    let labels = tagger
-        .span
-        .decode_masked(&f, &span::allowed, &|k, y| (y == S_CUE) == is_cue(k));
+    let pinned: Vec<Option<usize>> = range
+        .clone()
+        .map(|i| (cf..=cl).contains(&i).then_some(S_CUE))
+        .collect();
+    let labels = tagger.span.decode_fixed(
+        &f,
+        &Fixed {
+            at: &pinned,
+            reserved: Some(S_CUE),
+        },
+        &[],
+    );
     let mut sources: Vec<(usize, usize)> = Vec::new();
     let mut contents: Vec<(usize, usize)> = Vec::new();
     for (k, &l) in labels.iter().enumerate() {
@@ -137,13 +178,15 @@ fn read_cue(
             a.0.saturating_sub(cl)
         }
     };
-    let source = sources
+    // A speaker is not inside the quotation marks of what is said.
+    let tagged = sources
         .into_iter()
-        .min_by_key(gap)
-        .or_else(|| adjacent_source(t, p, cf, cl));
+        .filter(|&(a, b)| !(a..=b).all(|i| t.tokens[i].in_quote))
+        .min_by_key(gap);
     Reading {
         cue: (cf, cl),
-        source,
+        tagged_source: tagged.is_some(),
+        source: tagged.or_else(|| adjacent_source(t, p, cf, cl)),
         contents,
     }
 }
@@ -264,6 +307,7 @@ fn assemble(t: &Tokens<'_>, runs: &[Option<u32>], readings: &[Reading]) -> Vec<Q
     let names = speakers::Names::find(t);
     let mut resolved: Vec<(usize, String)> = Vec::new();
     let mut quotes = Vec::with_capacity(found.len());
+    found.retain(|f| !scare_quote(t, f.first, f.last));
     for f in found {
         let speaker_name = f
             .source
@@ -289,6 +333,22 @@ fn assemble(t: &Tokens<'_>, runs: &[Option<u32>], readings: &[Reading]) -> Vec<Q
     }
     quotes
 }
+
+/// A short phrase around a quoted word or two ("the “ceasefire”", the
+/// film “War and Peace”): a scare quote, title or nickname, not a quote.
+fn scare_quote(t: &Tokens<'_>, first: usize, last: usize) -> bool {
+    let is_word = |i: usize| t.str(i).chars().any(char::is_alphanumeric);
+    let words = (first..=last).filter(|&i| is_word(i)).count();
+    let quoted = (first..=last)
+        .filter(|&i| is_word(i) && t.tokens[i].in_quote)
+        .count();
+    let sentence_inside = (first..=last)
+        .any(|i| t.tokens[i].in_quote && matches!(t.str(i), "." | "?" | "!" | "," | "..."));
+    quoted > 0 && quoted <= SCARE_QUOTE_WORDS && words <= 6 && !sentence_inside
+}
+
+/// Quoted words up to which a short quoted phrase counts as a scare quote.
+const SCARE_QUOTE_WORDS: usize = 3;
 
 /// A quote before it is written out: token ranges.
 struct Found {
@@ -349,13 +409,19 @@ fn orphan_quotes(t: &Tokens<'_>, runs: &[Option<u32>], found: &mut Vec<Found>) {
             }
             cue = Some((dash, dash));
             source = Some((dash + 1, end));
-        } else if t.starts_paragraph(first) {
-            // The quote before it, if it ended in the previous paragraph.
+        } else {
+            // The speaker of the quote before it in the same paragraph, or
+            // at the end of the previous one when this quote opens a
+            // paragraph: "“A,” said X. “B.”"
+            let para = t.tokens[first].paragraph;
             if let Some(prev) = found
                 .iter()
-                .filter(|f| f.last < first)
+                .filter(|f| f.last < first && f.source.is_some())
                 .max_by_key(|f| f.last)
-                .filter(|f| t.tokens[f.last].paragraph + 1 == t.tokens[first].paragraph)
+                .filter(|f| {
+                    let p = t.tokens[f.last].paragraph;
+                    p == para || (p + 1 == para && t.starts_paragraph(first))
+                })
             {
                 cue = prev.cue;
                 source = prev.source;
@@ -380,7 +446,9 @@ pub(crate) fn extract(text: &str) -> Vec<Quote> {
     let runs = span::quote_runs(&t);
     let readings: Vec<Reading> = find_cues(tagger, &t, &p)
         .into_iter()
-        .map(|cue| read_cue(tagger, &t, &p, &runs, cue))
+        .map(|(cue, extra)| (read_cue(tagger, &t, &p, &runs, cue), extra))
+        .filter(|(r, extra)| !extra || r.tagged_source && !r.contents.is_empty())
+        .map(|(r, _)| r)
         .collect();
     assemble(&t, &runs, &readings)
 }
@@ -474,7 +542,8 @@ pub mod training {
         out
     }
 
-    type Sequence = (Features, Vec<usize>, Vec<bool>);
+    /// Features, gold labels and pinned labels of a sequence.
+    type Sequence = (Features, Vec<usize>, Vec<Option<usize>>);
 
     /// Drops features seen fewer than `min` times: they carry noise and
     /// bulk.
@@ -514,7 +583,7 @@ pub mod training {
             seed,
             extra,
         } = setup;
-        let mut trainer = Trainer::new(labels);
+        let mut trainer = Trainer::new(labels, allowed);
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut rng = SplitMix(seed);
         for epoch in 0..epochs {
@@ -522,12 +591,11 @@ pub mod training {
             let (mut wrong, mut total) = (0usize, 0usize);
             for &k in &order {
                 let (f, g, m) = &data[k];
-                wrong += match masked_label {
-                    Some(fixed) => {
-                        trainer.learn_masked(f, g, allowed, &|i, y| (y == fixed) == m[i])
-                    }
-                    None => trainer.learn(f, g, allowed),
+                let pin = Fixed {
+                    at: m,
+                    reserved: masked_label,
                 };
+                wrong += trainer.learn(f, g, &pin);
                 total += g.len();
             }
             log(epoch, 1.0 - wrong as f64 / total.max(1) as f64);
@@ -575,10 +643,10 @@ pub mod training {
                         }
                     }
                 }
-                let mut mask = vec![false; range.len()];
+                let mut mask = vec![None; range.len()];
                 for tok in cf..=cl {
                     labels[tok - range.start] = S_CUE;
-                    mask[tok - range.start] = true;
+                    mask[tok - range.start] = Some(S_CUE);
                 }
                 // Labels must respect the transitions: a piece cut by the
                 // window edge or the cue restarts with B-.
@@ -592,8 +660,8 @@ pub mod training {
                 span_data.push((f, labels, mask));
             }
         }
-        let cue_data = prune(cue_data, 5);
-        let span_data = prune(span_data, 5);
+        let cue_data = prune(cue_data, 10);
+        let span_data = prune(span_data, 10);
         let cue = fit(
             &cue_data,
             Setup {

@@ -130,8 +130,9 @@ fn is_dash_in_word(c: char) -> bool {
 fn double_mark(s: &str) -> Option<Option<bool>> {
     match s {
         "“" | "«" | "„" | "``" => Some(Some(true)),
-        "”" | "»" | "''" => Some(Some(false)),
-        "\"" => Some(None),
+        "”" | "»" => Some(Some(false)),
+        // Two apostrophes stand for a straight double mark in some archives.
+        "\"" | "''" => Some(None),
         _ => None,
     }
 }

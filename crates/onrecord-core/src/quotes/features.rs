@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::perceptron::{Features, Fx};
+use crate::perceptron::{Features, Fx, hash};
 use crate::text::Tokens;
 
 /// Labels of the cue tagger.
@@ -107,6 +107,13 @@ pub(crate) fn bucket(d: usize) -> u32 {
 /// Per-token facts the features read, computed once per article.
 pub(crate) struct Prepared {
     pub(crate) lower: Vec<String>,
+    /// Hashes of each token's lowercased word, tag, shape, stem and last
+    /// three letters, for [`Fx::add_h`].
+    pub(crate) h_word: Vec<u64>,
+    pub(crate) h_tag: Vec<u64>,
+    pub(crate) h_shape: Vec<u64>,
+    pub(crate) h_stem: Vec<u64>,
+    pub(crate) h_suffix: Vec<u64>,
     pub(crate) shapes: Vec<&'static str>,
     pub(crate) cue: Vec<u8>,
     /// Nearest strong cue word to the left / right within the sentence.
@@ -128,11 +135,27 @@ pub(crate) struct Prepared {
 pub(crate) fn prepare(t: &Tokens<'_>, lex: &Lexicon) -> Prepared {
     let n = t.len();
     let lower: Vec<String> = (0..n).map(|i| t.str(i).to_lowercase()).collect();
-    let shapes = (0..n).map(|i| shape(t.str(i))).collect();
+    let shapes: Vec<&'static str> = (0..n).map(|i| shape(t.str(i))).collect();
     let cue: Vec<u8> = lower.iter().map(|w| lex.class(w)).collect();
-    let pos = crate::pos::tag(t, &lower);
+    let h_word: Vec<u64> = lower.iter().map(|w| hash(w)).collect();
+    let pos = crate::pos::tag(t, &lower, &h_word);
+    let h_tag = pos.iter().map(|t| hash(t)).collect();
+    let h_stem = lower.iter().map(|w| hash(stem(w))).collect();
+    let h_suffix = lower
+        .iter()
+        .map(|w| {
+            let start = w.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
+            hash(&w[start..])
+        })
+        .collect();
     let strong = |i: usize| cue[i] == 1 || cue[i] == 2;
+    let h_shape = shapes.iter().map(|s: &&str| hash(s)).collect();
     let mut p = Prepared {
+        h_word,
+        h_tag,
+        h_shape,
+        h_stem,
+        h_suffix,
         lower,
         shapes,
         cue: cue.clone(),
@@ -191,27 +214,39 @@ pub(crate) fn prepare(t: &Tokens<'_>, lex: &Lexicon) -> Prepared {
     p
 }
 
+/// Templates the cue tagger uses (bit n = template n); the others cost
+/// time without improving cue detection.
+const TEMPLATES: u64 = 0x1725c0476bfe;
+
+fn add(f: &mut Features, fx: Fx) {
+    if TEMPLATES >> fx.template() & 1 == 1 {
+        f.push(fx.id());
+    }
+}
+
 /// Features of the tokens in `range` (one paragraph).
 pub(crate) fn features(t: &Tokens<'_>, p: &Prepared, range: Range<usize>) -> Features {
     let mut f = Features::default();
-    let word = |i: isize| -> &str {
+    let (bos, eos, none) = (hash("<s>"), hash("</s>"), hash("_"));
+    let inside = |i: isize| i >= range.start as isize && i < range.end as isize;
+    let word = |i: isize| -> u64 {
         if i < range.start as isize {
-            "<s>"
+            bos
         } else if i >= range.end as isize {
-            "</s>"
+            eos
         } else {
-            &p.lower[i as usize]
+            p.h_word[i as usize]
         }
     };
-    let shp = |i: isize| -> &str {
-        if i < range.start as isize || i >= range.end as isize {
-            "_"
+    let shp = |i: isize| -> u64 {
+        if inside(i) {
+            p.h_shape[i as usize]
         } else {
-            p.shapes[i as usize]
+            none
         }
     };
     let inq = |i: isize| -> &str {
-        if i < range.start as isize || i >= range.end as isize {
+        if !inside(i) {
             "_"
         } else if t.tokens[i as usize].in_quote {
             "q"
@@ -219,56 +254,61 @@ pub(crate) fn features(t: &Tokens<'_>, p: &Prepared, range: Range<usize>) -> Fea
             "n"
         }
     };
-    let tag = |i: isize| -> &str {
-        if i < range.start as isize || i >= range.end as isize {
-            "_"
-        } else {
-            p.pos[i as usize]
-        }
-    };
+    let tag = |i: isize| -> u64 { if inside(i) { p.h_tag[i as usize] } else { none } };
     for i in range.clone() {
         let ii = i as isize;
         let w0 = word(ii);
         let q0 = inq(ii);
         let t0 = tag(ii);
-        f.push(Fx::new(30).add(t0).id());
-        f.push(Fx::new(31).add(tag(ii - 1)).add(t0).id());
-        f.push(Fx::new(32).add(t0).add(tag(ii + 1)).id());
-        f.push(Fx::new(33).add(tag(ii - 1)).add(t0).add(tag(ii + 1)).id());
-        f.push(Fx::new(34).add(t0).add(q0).id());
-        f.push(Fx::new(37).add(word(ii - 1)).add(t0).id());
-        f.push(Fx::new(38).add(tag(ii - 2)).add(tag(ii - 1)).add(t0).id());
-        let st = stem(w0);
-        f.push(Fx::new(40).add(st).id());
-        f.push(Fx::new(41).add(st).add(t0).id());
-        f.push(Fx::new(42).add(st).add(word(ii + 1)).id());
-        f.push(Fx::new(43).add(t0).add(tag(ii + 1)).add(tag(ii + 2)).id());
-        f.push(Fx::new(44).add(w0).add(tag(ii + 1)).id());
-        f.push(Fx::new(45).add(st).add(tag(ii + 1)).add(tag(ii + 2)).id());
-        f.push(Fx::new(46).add(tag(ii - 1)).add(st).id());
-        f.push(Fx::new(1).id());
-        f.push(Fx::new(2).add(w0).id());
-        f.push(Fx::new(3).add(word(ii - 1)).id());
-        f.push(Fx::new(4).add(word(ii + 1)).id());
-        f.push(Fx::new(5).add(word(ii - 2)).id());
-        f.push(Fx::new(6).add(word(ii + 2)).id());
-        f.push(Fx::new(7).add(word(ii - 1)).add(w0).id());
-        f.push(Fx::new(8).add(w0).add(word(ii + 1)).id());
-        f.push(Fx::new(9).add(shp(ii)).id());
-        f.push(
-            Fx::new(10)
-                .add(shp(ii - 1))
-                .add(shp(ii))
-                .add(shp(ii + 1))
-                .id(),
+        add(&mut f, Fx::new(30).add_h(t0));
+        add(&mut f, Fx::new(31).add_h(tag(ii - 1)).add_h(t0));
+        add(&mut f, Fx::new(32).add_h(t0).add_h(tag(ii + 1)));
+        add(
+            &mut f,
+            Fx::new(33).add_h(tag(ii - 1)).add_h(t0).add_h(tag(ii + 1)),
         );
-        let suffix: String = {
-            let chars: Vec<char> = w0.chars().collect();
-            chars[chars.len().saturating_sub(3)..].iter().collect()
-        };
-        f.push(Fx::new(11).add(&suffix).id());
-        f.push(Fx::new(12).add(inq(ii - 1)).add(q0).add(inq(ii + 1)).id());
-        f.push(Fx::new(13).add(q0).add(w0).id());
+        add(&mut f, Fx::new(34).add_h(t0).add(q0));
+        add(&mut f, Fx::new(37).add_h(word(ii - 1)).add_h(t0));
+        add(
+            &mut f,
+            Fx::new(38).add_h(tag(ii - 2)).add_h(tag(ii - 1)).add_h(t0),
+        );
+        let st = p.h_stem[i];
+        add(&mut f, Fx::new(40).add_h(st));
+        add(&mut f, Fx::new(41).add_h(st).add_h(t0));
+        add(&mut f, Fx::new(42).add_h(st).add_h(word(ii + 1)));
+        add(
+            &mut f,
+            Fx::new(43).add_h(t0).add_h(tag(ii + 1)).add_h(tag(ii + 2)),
+        );
+        add(&mut f, Fx::new(44).add_h(w0).add_h(tag(ii + 1)));
+        add(
+            &mut f,
+            Fx::new(45).add_h(st).add_h(tag(ii + 1)).add_h(tag(ii + 2)),
+        );
+        add(&mut f, Fx::new(46).add_h(tag(ii - 1)).add_h(st));
+        add(&mut f, Fx::new(1));
+        add(&mut f, Fx::new(2).add_h(w0));
+        add(&mut f, Fx::new(3).add_h(word(ii - 1)));
+        add(&mut f, Fx::new(4).add_h(word(ii + 1)));
+        add(&mut f, Fx::new(5).add_h(word(ii - 2)));
+        add(&mut f, Fx::new(6).add_h(word(ii + 2)));
+        add(&mut f, Fx::new(7).add_h(word(ii - 1)).add_h(w0));
+        add(&mut f, Fx::new(8).add_h(w0).add_h(word(ii + 1)));
+        add(&mut f, Fx::new(9).add_h(shp(ii)));
+        add(
+            &mut f,
+            Fx::new(10)
+                .add_h(shp(ii - 1))
+                .add_h(shp(ii))
+                .add_h(shp(ii + 1)),
+        );
+        add(&mut f, Fx::new(11).add_h(p.h_suffix[i]));
+        add(
+            &mut f,
+            Fx::new(12).add(inq(ii - 1)).add(q0).add(inq(ii + 1)),
+        );
+        add(&mut f, Fx::new(13).add(q0).add_h(w0));
         let pos = p.sent_pos[i];
         let len = p.sent_len[i];
         let place = if pos == 0 {
@@ -278,82 +318,83 @@ pub(crate) fn features(t: &Tokens<'_>, p: &Prepared, range: Range<usize>) -> Fea
         } else {
             "mid"
         };
-        f.push(Fx::new(14).add(place).add_u(bucket(pos)).id());
-        f.push(Fx::new(15).add(place).add(q0).add(shp(ii)).id());
-        f.push(
+        add(&mut f, Fx::new(14).add(place).add_u(bucket(pos)));
+        add(&mut f, Fx::new(15).add(place).add(q0).add_h(shp(ii)));
+        add(
+            &mut f,
             Fx::new(16)
                 .add_u(u32::from(p.cue[i]))
-                .add_u(u32::from(if i > range.start { p.cue[i - 1] } else { 9 }))
-                .id(),
+                .add_u(u32::from(if i > range.start { p.cue[i - 1] } else { 9 })),
         );
-        f.push(
-            Fx::new(17)
-                .add_u(u32::from(p.cue[i]))
-                .add(word(ii + 1))
-                .id(),
+        add(
+            &mut f,
+            Fx::new(17).add_u(u32::from(p.cue[i])).add_h(word(ii + 1)),
         );
         match p.cue_left[i] {
             Some(j) => {
                 let d = bucket(i - j);
-                f.push(Fx::new(18).add(&p.lower[j]).id());
-                f.push(Fx::new(19).add(&p.lower[j]).add_u(d).id());
-                f.push(Fx::new(20).add_u(d).add(q0).id());
-                f.push(Fx::new(21).add(word(j as isize + 1)).add_u(d.min(3)).id());
-                f.push(Fx::new(35).add(tag(j as isize + 1)).add_u(d).id());
-                f.push(Fx::new(39).add(tag(j as isize)).add(t0).id());
+                add(&mut f, Fx::new(18).add_h(p.h_word[j]));
+                add(&mut f, Fx::new(19).add_h(p.h_word[j]).add_u(d));
+                add(&mut f, Fx::new(20).add_u(d).add(q0));
+                add(
+                    &mut f,
+                    Fx::new(21).add_h(word(j as isize + 1)).add_u(d.min(3)),
+                );
+                add(&mut f, Fx::new(35).add_h(tag(j as isize + 1)).add_u(d));
+                add(&mut f, Fx::new(39).add_h(tag(j as isize)).add_h(t0));
             }
-            None => f.push(Fx::new(18).add("-").id()),
+            None => add(&mut f, Fx::new(18).add("-")),
         }
         match p.cue_right[i] {
             Some(j) => {
                 let d = bucket(j - i);
-                f.push(Fx::new(22).add(&p.lower[j]).id());
-                f.push(Fx::new(23).add(&p.lower[j]).add_u(d).id());
-                f.push(Fx::new(24).add_u(d).add(q0).id());
-                f.push(
+                add(&mut f, Fx::new(22).add_h(p.h_word[j]));
+                add(&mut f, Fx::new(23).add_h(p.h_word[j]).add_u(d));
+                add(&mut f, Fx::new(24).add_u(d).add(q0));
+                add(
+                    &mut f,
                     Fx::new(25)
                         .add_u(u32::from(p.comma_to_right_cue[i]))
-                        .add(q0)
-                        .id(),
+                        .add(q0),
                 );
-                f.push(
+                add(
+                    &mut f,
                     Fx::new(36)
                         .add_u(u32::from(p.verb_to_right_cue[i]))
                         .add_u(u32::from(p.comma_to_right_cue[i]))
-                        .add(t0)
-                        .id(),
+                        .add_h(t0),
                 );
-                f.push(
+                add(
+                    &mut f,
                     Fx::new(26)
                         .add_u(u32::from(p.comma_to_right_cue[i]))
-                        .add(shp(ii))
-                        .add_u(d.min(4))
-                        .id(),
+                        .add_h(shp(ii))
+                        .add_u(d.min(4)),
                 );
             }
-            None => f.push(Fx::new(22).add("-").id()),
+            None => add(&mut f, Fx::new(22).add("-")),
         }
-        f.push(
+        add(
+            &mut f,
             Fx::new(27)
                 .add_u(u32::from(p.prev_sent_cue[i]))
                 .add_u(u32::from(p.next_sent_cue[i]))
                 .add_u(u32::from(p.cue_left[i].is_some()))
                 .add_u(u32::from(p.cue_right[i].is_some()))
-                .add(q0)
-                .id(),
+                .add(q0),
         );
-        f.push(
+        add(
+            &mut f,
             Fx::new(28)
                 .add_u(u32::from(p.sent_has_quote[i]))
                 .add_u(u32::from(p.after_colon[i]))
-                .add(q0)
-                .id(),
+                .add(q0),
         );
-        f.push(
+        add(
+            &mut f,
             Fx::new(29)
                 .add_u(u32::from(t.starts_paragraph(t.sentences_start(i))))
-                .add(place)
-                .id(),
+                .add(place),
         );
         f.next();
     }

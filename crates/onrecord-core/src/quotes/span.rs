@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::features::{Prepared, bucket};
-use crate::perceptron::{Features, Fx};
+use crate::perceptron::{Features, Fx, hash};
 use crate::text::Tokens;
 
 pub(crate) const S_O: usize = 0;
@@ -90,6 +90,15 @@ fn is_separator(w: &str) -> bool {
     matches!(w, "," | ":" | ";" | "—" | "–" | "(" | ")") || crate::text::is_double_mark(w)
 }
 
+/// Templates the span tagger uses (bit n = template n).
+const TEMPLATES: u64 = u64::MAX;
+
+fn add(f: &mut Features, fx: Fx) {
+    if TEMPLATES >> fx.template() & 1 == 1 {
+        f.push(fx.id());
+    }
+}
+
 pub(crate) fn features(
     t: &Tokens<'_>,
     p: &Prepared,
@@ -99,20 +108,21 @@ pub(crate) fn features(
     cl: usize,
 ) -> Features {
     let mut f = Features::default();
-    let word = |i: isize| -> &str {
+    let (bos, eos, none) = (hash("<s>"), hash("</s>"), hash("_"));
+    let word = |i: isize| -> u64 {
         if i < range.start as isize {
-            "<s>"
+            bos
         } else if i >= range.end as isize {
-            "</s>"
+            eos
         } else {
-            &p.lower[i as usize]
+            p.h_word[i as usize]
         }
     };
-    let tag = |i: isize| -> &str {
+    let tag = |i: isize| -> u64 {
         if i < range.start as isize || i >= range.end as isize {
-            "_"
+            none
         } else {
-            p.pos[i as usize]
+            p.h_tag[i as usize]
         }
     };
     let inq = |i: isize| -> &str {
@@ -124,8 +134,8 @@ pub(crate) fn features(
             "n"
         }
     };
-    let head = p.lower[cl].as_str();
-    let cue_first = p.lower[cf].as_str();
+    let head = p.h_word[cl];
+    let cue_first = p.h_word[cf];
     let cue_sent = i64::from(t.tokens[cf].sentence);
     let cue_para = i64::from(t.tokens[cf].paragraph);
     let cue_place = {
@@ -190,8 +200,73 @@ pub(crate) fn features(
             }
         }
     }
+    // Base noun phrases from part-of-speech runs; the ones touching the
+    // cue (across adverbs and auxiliaries) are where sources sit.
+    let nominal = |i: usize| {
+        matches!(
+            p.pos[i],
+            "DT" | "PRP$"
+                | "JJ"
+                | "JJR"
+                | "JJS"
+                | "NN"
+                | "NNS"
+                | "NNP"
+                | "NNPS"
+                | "CD"
+                | "POS"
+                | "PRP"
+        ) || p.lower[i] == "." && p.shapes[i] == "Xx"
+    };
+    let mut chunk = vec![0u32; n];
+    let mut id = 0;
+    for i in range.clone() {
+        if nominal(i) && !(cf..=cl).contains(&i) {
+            if i == range.start || chunk[i - 1 - range.start] == 0 {
+                id += 1;
+            }
+            chunk[i - range.start] = id;
+        }
+    }
+    let chunk_at = |i: usize| -> u32 {
+        if range.contains(&i) {
+            chunk[i - range.start]
+        } else {
+            0
+        }
+    };
+    let mut left = cf;
+    while left > range.start && matches!(p.pos[left - 1], "RB" | "MD" | "VBZ" | "VBD" | "VBP") {
+        left -= 1;
+    }
+    let left_chunk = if left > range.start {
+        chunk_at(left - 1)
+    } else {
+        0
+    };
+    let right_chunk = chunk_at(cl + 1);
     for i in range.clone() {
         let ii = i as isize;
+        let c = chunk_at(i);
+        let touching_chunk = if c == 0 {
+            "-"
+        } else if c == left_chunk {
+            "L"
+        } else if c == right_chunk {
+            "R"
+        } else {
+            "o"
+        };
+        let chunk_pos = if c == 0 {
+            "-"
+        } else {
+            match (chunk_at(i.wrapping_sub(1)) == c, chunk_at(i + 1) == c) {
+                (false, false) => "S",
+                (false, true) => "B",
+                (true, true) => "I",
+                (true, false) => "E",
+            }
+        };
         let (dir, dist) = if i < cf {
             ("B", cf - i)
         } else if i > cl {
@@ -208,80 +283,91 @@ pub(crate) fn features(
         let sep = u32::from(sep_between[i - range.start]);
         let comp = u32::from(cue_between[i - range.start]);
         let adj = u32::from(runs[i].is_some_and(|r| touching.contains(&r)));
-        f.push(Fx::new(1).add(dir).id());
-        f.push(Fx::new(27).add(dir).add_u(pdiff).add(q0).id());
-        f.push(
+        add(&mut f, Fx::new(1).add(dir));
+        add(
+            &mut f,
+            Fx::new(29).add(touching_chunk).add(chunk_pos).add(dir),
+        );
+        add(
+            &mut f,
+            Fx::new(30).add(touching_chunk).add_h(tag(ii)).add_h(head),
+        );
+        add(
+            &mut f,
+            Fx::new(31).add(chunk_pos).add(dir).add(q0).add_u(sep),
+        );
+        add(&mut f, Fx::new(27).add(dir).add_u(pdiff).add(q0));
+        add(
+            &mut f,
             Fx::new(28)
                 .add(dir)
                 .add_u(pdiff)
-                .add(after_cue)
-                .add_u(sdiff)
-                .id(),
+                .add_h(after_cue)
+                .add_u(sdiff),
         );
-        f.push(Fx::new(2).add(w0).add(dir).id());
-        f.push(Fx::new(3).add(word(ii - 1)).add(dir).id());
-        f.push(Fx::new(4).add(word(ii + 1)).add(dir).id());
-        f.push(Fx::new(5).add(t0).add(dir).id());
-        f.push(Fx::new(6).add(tag(ii - 1)).add(t0).add(dir).id());
-        f.push(Fx::new(7).add(t0).add(tag(ii + 1)).add(dir).id());
-        f.push(Fx::new(8).add(p.shapes[i]).add(dir).id());
-        f.push(Fx::new(9).add(dir).add_u(d).id());
-        f.push(Fx::new(10).add(dir).add_u(sdiff).add(q0).id());
-        f.push(Fx::new(11).add(dir).add_u(d).add(t0).id());
-        f.push(Fx::new(12).add(head).add(dir).add_u(d.min(4)).id());
-        f.push(Fx::new(13).add(head).add(dir).add_u(sdiff).id());
-        f.push(
-            Fx::new(14)
-                .add(dir)
-                .add_u(sep)
-                .add_u(comp)
-                .add_u(sdiff)
-                .id(),
+        add(&mut f, Fx::new(2).add_h(w0).add(dir));
+        add(&mut f, Fx::new(3).add_h(word(ii - 1)).add(dir));
+        add(&mut f, Fx::new(4).add_h(word(ii + 1)).add(dir));
+        add(&mut f, Fx::new(5).add_h(t0).add(dir));
+        add(&mut f, Fx::new(6).add_h(tag(ii - 1)).add_h(t0).add(dir));
+        add(&mut f, Fx::new(7).add_h(t0).add_h(tag(ii + 1)).add(dir));
+        add(&mut f, Fx::new(8).add_h(p.h_shape[i]).add(dir));
+        add(&mut f, Fx::new(9).add(dir).add_u(d));
+        add(&mut f, Fx::new(10).add(dir).add_u(sdiff).add(q0));
+        add(&mut f, Fx::new(11).add(dir).add_u(d).add_h(t0));
+        add(&mut f, Fx::new(12).add_h(head).add(dir).add_u(d.min(4)));
+        add(&mut f, Fx::new(13).add_h(head).add(dir).add_u(sdiff));
+        add(
+            &mut f,
+            Fx::new(14).add(dir).add_u(sep).add_u(comp).add_u(sdiff),
         );
-        f.push(Fx::new(15).add(dir).add_u(adj).add(q0).id());
-        f.push(
+        add(&mut f, Fx::new(15).add(dir).add_u(adj).add(q0));
+        add(
+            &mut f,
             Fx::new(16)
-                .add(after_cue)
+                .add_h(after_cue)
                 .add(dir)
-                .add_u(u32::from(i == cl + 1))
-                .id(),
+                .add_u(u32::from(i == cl + 1)),
         );
-        f.push(Fx::new(17).add(after_tag).add(dir).add_u(d.min(3)).id());
-        f.push(Fx::new(18).add(cue_place).add(dir).add_u(sep).id());
-        f.push(
+        add(
+            &mut f,
+            Fx::new(17).add_h(after_tag).add(dir).add_u(d.min(3)),
+        );
+        add(&mut f, Fx::new(18).add(cue_place).add(dir).add_u(sep));
+        add(
+            &mut f,
             Fx::new(19)
                 .add(inq(ii - 1))
                 .add(q0)
                 .add(inq(ii + 1))
-                .add(dir)
-                .id(),
+                .add(dir),
         );
-        f.push(
+        add(
+            &mut f,
             Fx::new(20)
                 .add_u(u32::from(p.sent_pos[i] == 0))
                 .add(dir)
                 .add_u(sdiff)
-                .add(q0)
-                .id(),
+                .add(q0),
         );
-        f.push(Fx::new(21).add(before_cue).add(dir).add_u(d.min(3)).id());
-        f.push(Fx::new(22).add_u(sep).add(t0).add(dir).id());
-        f.push(
-            Fx::new(23)
-                .add_u(u32::from(p.cue[i]))
-                .add(dir)
-                .add_u(comp)
-                .id(),
+        add(
+            &mut f,
+            Fx::new(21).add_h(before_cue).add(dir).add_u(d.min(3)),
         );
-        f.push(
+        add(&mut f, Fx::new(22).add_u(sep).add_h(t0).add(dir));
+        add(
+            &mut f,
+            Fx::new(23).add_u(u32::from(p.cue[i])).add(dir).add_u(comp),
+        );
+        add(
+            &mut f,
             Fx::new(24)
                 .add_u(u32::from(p.after_colon[i]))
                 .add(dir)
-                .add(q0)
-                .id(),
+                .add(q0),
         );
-        f.push(Fx::new(25).add(cue_first).add(head).add(dir).id());
-        f.push(Fx::new(26).add(w0).add(dir).add_u(d.min(3)).id());
+        add(&mut f, Fx::new(25).add_h(cue_first).add_h(head).add(dir));
+        add(&mut f, Fx::new(26).add_h(w0).add(dir).add_u(d.min(3)));
         f.next();
     }
     f

@@ -367,22 +367,62 @@ impl Names {
                 return None;
             }
         }
-        // A proper name inside the mention: its fullest form.
-        if let Some(first_cap) = (0..words.len()).find(|&k| is_cap(words[k]) && !is_title(words[k]))
+        // A proper name inside the mention: its fullest form. In an
+        // appositive ("Mr. Putin's spokesman, Dmitry Peskov,") the name after
+        // the comma is the speaker's own.
+        let segments: Vec<(usize, usize)> = {
+            let mut out = Vec::new();
+            let mut start = from;
+            for i in from..=to {
+                if i == to || t.str(i) == "," {
+                    if start < i {
+                        out.push((start, i));
+                    }
+                    start = i + 1;
+                }
+            }
+            out
+        };
+        let person_like = |(a, b): (usize, usize)| {
+            let caps = (a..b)
+                .filter(|&i| is_cap(t.str(i)) && !is_title(t.str(i)))
+                .count();
+            caps >= 2 && (a..b).all(|i| is_cap(t.str(i)) || t.str(i).contains('.'))
+        };
+        let (seg_from, seg_to) = segments
+            .iter()
+            .copied()
+            .skip(1)
+            .find(|&seg| person_like(seg))
+            .unwrap_or((from, to));
+        let words_seg: Vec<&str> = (seg_from..seg_to).map(|i| t.str(i)).collect();
+        if let Some(first_cap) =
+            (0..words_seg.len()).find(|&k| is_cap(words_seg[k]) && !is_title(words_seg[k]))
         {
-            let at_start = first_cap == 0 && t.sentences_start(from) == from;
-            if let Some(name) = name_from(t, from + first_cap, to, at_start) {
+            let at_start = first_cap == 0 && t.sentences_start(seg_from) == seg_from;
+            if let Some(name) = name_from(t, seg_from + first_cap, seg_to, at_start) {
                 let cap_words: Vec<String> = name
                     .words
                     .iter()
                     .take_while(|w| is_cap(w) || w.contains('.'))
                     .cloned()
                     .collect();
+                // A lone capitalised word opening the sentence ("Officials
+                // in Kyiv") is no name.
+                let sentence_initial = at_start && cap_words.len() == 1;
                 if !cap_words.is_empty()
+                    && !sentence_initial
                     && !is_title(&cap_words[0])
                     && let Some(full) = self.fullest(&cap_words)
                 {
-                    return Some(full);
+                    // "the Kremlin", "the White House": a body keeps its
+                    // article when the text gives nothing fuller.
+                    let bare_body = full.split(' ').count() == cap_words.len()
+                        && lower.first().is_some_and(|w| w == "the")
+                        && seg_from == from;
+                    if !bare_body {
+                        return Some(full);
+                    }
                 }
             }
         }
@@ -398,7 +438,15 @@ impl Names {
         {
             return Some(name);
         }
-        let text = words.join(" ");
+        // The mention without a trailing relative clause ("Officials in
+        // Kyiv, who asked not to be named").
+        let end = (from + 1..to)
+            .find(|&i| {
+                t.str(i - 1) == "," && matches!(lower[i - from].as_str(), "who" | "which" | "whose")
+            })
+            .map_or(to, |i| i - 1);
+        let text = &t.text[t.tokens[from].byte_start..t.tokens[end - 1].byte_end];
+        let text = text.trim_end_matches([',', ' ']);
         Some(strip_possessive(text.trim()).to_owned()).filter(|s| !s.is_empty())
     }
 }

@@ -175,3 +175,28 @@ fn a_missing_input_is_an_error_line_and_the_run_goes_on() {
             .contains("error: no-such-file.txt: record 0 at byte 0: No such file")
     );
 }
+
+#[test]
+fn quotes_are_attributed_in_the_output() {
+    let out = onrecord()
+        .args(["extract", "--raw-text", "quotes/forms.txt"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let records = records(&out.stdout);
+    assert_eq!(records.len(), 1);
+    let quotes = records[0]["quotes"].as_array().unwrap();
+    let putin = quotes
+        .iter()
+        .find(|q| {
+            q["content"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("We are not in a hurry")
+        })
+        .unwrap();
+    assert_eq!(putin["kind"], "direct");
+    assert_eq!(putin["cue"]["text"], "told");
+    assert_eq!(putin["speaker"]["text"], "Putin");
+    assert_eq!(putin["speaker_name"], "Vladimir Putin");
+}

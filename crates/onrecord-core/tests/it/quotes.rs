@@ -1,0 +1,134 @@
+//! Quotations, speakers and cues on a committed article written in the
+//! forms newsrooms use (testdata/quotes/forms.txt), and span invariants on
+//! generated text.
+
+use onrecord_core::{Body, Document, Pipeline, Quote, QuoteKind, Record, Span};
+use proptest::prelude::*;
+
+const FORMS: &str = include_str!("../../../../testdata/quotes/forms.txt");
+
+fn raw(text: &str) -> Record {
+    Pipeline::builder()
+        .raw_text(true)
+        .build()
+        .process(&Document::new(Body::Text(text.into())))
+        .unwrap()
+}
+
+/// Offsets are code points into `text` and cover exactly the span's text.
+fn check_span(text: &[char], span: &Span) {
+    assert!(span.start < span.end && span.end <= text.len(), "{span:?}");
+    let covered: String = text[span.start..span.end].iter().collect();
+    assert_eq!(covered, span.text);
+}
+
+fn check_quote(text: &[char], q: &Quote) {
+    check_span(text, &q.content);
+    q.cue.iter().for_each(|s| check_span(text, s));
+    q.speaker.iter().for_each(|s| check_span(text, s));
+}
+
+fn find<'a>(record: &'a Record, needle: &str) -> &'a Quote {
+    record
+        .quotes
+        .iter()
+        .find(|q| q.content.text.contains(needle))
+        .unwrap_or_else(|| panic!("no quote contains {needle:?}: {:#?}", record.quotes))
+}
+
+#[test]
+fn forms_newsrooms_use() {
+    let record = raw(FORMS);
+    let chars: Vec<char> = record.text.chars().collect();
+    for q in &record.quotes {
+        check_quote(&chars, q);
+    }
+    // Reported speech with "that", the speaker named in full.
+    let q = find(&record, "the war in Ukraine could last for years");
+    assert_eq!(q.kind, QuoteKind::Indirect);
+    assert_eq!(q.cue.as_ref().unwrap().text, "said");
+    assert_eq!(q.speaker_name.as_deref(), Some("Vladimir Putin"));
+    // Quote first, then "Putin told": the surname resolves to the full name.
+    let q = find(&record, "We are not in a hurry");
+    assert_eq!(q.kind, QuoteKind::Direct);
+    assert_eq!(q.speaker.as_ref().unwrap().text, "Putin");
+    assert_eq!(q.speaker_name.as_deref(), Some("Vladimir Putin"));
+    // The second sentence of the same paragraph keeps the speaker.
+    let q = find(&record, "Our goals have not changed");
+    assert_eq!(q.speaker_name.as_deref(), Some("Vladimir Putin"));
+    // A role mention resolves to the person the article ties it to.
+    let q = find(&record, "Western sanctions had failed");
+    assert_eq!(q.speaker.as_ref().unwrap().text, "The Russian President");
+    assert_eq!(q.speaker_name.as_deref(), Some("Vladimir Putin"));
+    // "According to X": a body keeps its own name.
+    let q = find(&record, "the two leaders spoke for an hour");
+    assert_eq!(q.cue.as_ref().unwrap().text, "According to");
+    assert_eq!(q.speaker_name.as_deref(), Some("the Kremlin"));
+    // Colon after the cue, curly marks.
+    let q = find(&record, "Russia wants a pause");
+    assert_eq!(q.kind, QuoteKind::Direct);
+    assert_eq!(q.speaker_name.as_deref(), Some("Volodymyr Zelensky"));
+    // A pronoun speaker resolves to the nearest compatible person.
+    let q = find(&record, "We need air defence now");
+    assert_eq!(q.speaker.as_ref().unwrap().text, "he");
+    assert_eq!(q.speaker_name.as_deref(), Some("Volodymyr Zelensky"));
+    // A quote running over a paragraph break whose first paragraph has no
+    // closing mark stays one quote.
+    let q = find(&record, "Every day of delay costs lives");
+    assert!(q.content.text.contains("Our partners know it"));
+    // Brackets and an ellipsis inside a quote.
+    let q = find(
+        &record,
+        "I will not negotiate with [the] terrorists ... ever",
+    );
+    assert_ne!(q.kind, QuoteKind::Indirect);
+    // An appositive gives the speaker's own name.
+    let q = find(&record, "no meeting is planned");
+    assert_eq!(q.speaker_name.as_deref(), Some("Dmitry Peskov"));
+    // Scare quotes and titles are not quotes.
+    for not_a_quote in ["the beast", "War and Peace"] {
+        assert!(
+            record
+                .quotes
+                .iter()
+                .all(|q| !q.content.text.contains(not_a_quote)),
+            "{not_a_quote:?} taken as a quote: {:#?}",
+            record.quotes
+        );
+    }
+}
+
+#[test]
+fn quotes_snapshot() {
+    let record = raw(FORMS);
+    insta::assert_json_snapshot!(record.quotes);
+}
+
+#[test]
+fn quotes_in_cleaned_text_point_into_the_cleaned_text() {
+    let input = format!("date 2025-08-16 {FORMS}\nSupport Now");
+    let record = Pipeline::default()
+        .process(&Document::new(Body::Text(input)))
+        .unwrap();
+    let chars: Vec<char> = record.text.chars().collect();
+    assert!(!record.quotes.is_empty());
+    for q in &record.quotes {
+        check_quote(&chars, q);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn spans_always_match_the_text(
+        text in "([A-Z][a-z]{0,8}|said|told|according to|he|she|that|the|\"|“|”|‘|’|,|\\.|:|\n\n| ){0,80}"
+    ) {
+        if let Ok(record) = Pipeline::builder().raw_text(true).build().process(&Document::new(Body::Text(text))) {
+            let chars: Vec<char> = record.text.chars().collect();
+            for q in &record.quotes {
+                check_quote(&chars, q);
+            }
+        }
+    }
+}
