@@ -172,29 +172,36 @@ pub(crate) fn features(
             touching.push(r);
         }
     }
-    // Separators and competing cue words between each token and the cue.
+    // Separators, quotation marks and competing cue words between each
+    // token and the cue: 1 = a comma, colon, dash or bracket, 2 = a
+    // quotation mark, 3 = both.
     let n = range.len();
-    let mut sep_between = vec![false; n];
+    let mut sep_between = vec![0u32; n];
     let mut cue_between = vec![false; n];
+    let kind = |w: &str| {
+        if crate::text::is_double_mark(w) {
+            2
+        } else if is_separator(w) {
+            1
+        } else {
+            0
+        }
+    };
     {
-        let (mut sep, mut cue) = (false, false);
+        let (mut sep, mut cue) = (0u32, false);
         for i in (range.start..cf).rev() {
             sep_between[i - range.start] = sep;
             cue_between[i - range.start] = cue;
-            if is_separator(t.str(i)) {
-                sep = true;
-            }
+            sep |= kind(t.str(i));
             if matches!(p.cue[i], 1 | 2) {
                 cue = true;
             }
         }
-        let (mut sep, mut cue) = (false, false);
+        let (mut sep, mut cue) = (0u32, false);
         for i in cl + 1..range.end {
             sep_between[i - range.start] = sep;
             cue_between[i - range.start] = cue;
-            if is_separator(t.str(i)) {
-                sep = true;
-            }
+            sep |= kind(t.str(i));
             if matches!(p.cue[i], 1 | 2) {
                 cue = true;
             }
@@ -280,7 +287,7 @@ pub(crate) fn features(
         let w0 = word(ii);
         let t0 = tag(ii);
         let q0 = inq(ii);
-        let sep = u32::from(sep_between[i - range.start]);
+        let sep = sep_between[i - range.start];
         let comp = u32::from(cue_between[i - range.start]);
         let adj = u32::from(runs[i].is_some_and(|r| touching.contains(&r)));
         add(&mut f, Fx::new(1).add(dir));
