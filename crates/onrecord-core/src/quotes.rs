@@ -167,7 +167,16 @@ fn read_cue(
             _ => {}
         }
     }
-    let contents = contents
+    // Pieces that touch are one content (the tagger may restart a content
+    // at an opening quotation mark inside it).
+    let mut joined: Vec<(usize, usize)> = Vec::with_capacity(contents.len());
+    for c in contents {
+        match joined.last_mut() {
+            Some(prev) if prev.1 + 1 == c.0 => prev.1 = c.1,
+            _ => joined.push(c),
+        }
+    }
+    let contents = joined
         .into_iter()
         .map(|c| span::extend_to_marks(runs, range, c))
         .collect();
@@ -186,7 +195,7 @@ fn read_cue(
     Reading {
         cue: (cf, cl),
         tagged_source: tagged.is_some(),
-        source: tagged.or_else(|| adjacent_source(t, p, cf, cl)),
+        source: tagged,
         contents,
     }
 }
@@ -219,60 +228,27 @@ fn quoted_share(t: &Tokens<'_>, first: usize, last: usize) -> f32 {
     }
 }
 
-/// A source the span tagger missed but the words beside the cue give: a
-/// name or pronoun just before it ("Smith also said", "she has argued") or
-/// just after it ("said Smith", "according to Smith").
-fn adjacent_source(t: &Tokens<'_>, p: &Prepared, cf: usize, cl: usize) -> Option<(usize, usize)> {
-    let sentence = t.tokens[cf].sentence;
-    let nominal = |i: usize| matches!(p.pos[i], "NNP" | "NNPS" | "PRP");
-    // Left: skip adverbs and auxiliaries.
-    let mut i = cf;
-    while i > 0 && t.tokens[i - 1].sentence == sentence {
-        let k = i - 1;
-        if nominal(k) && p.pos[k] != "PRP"
-            || p.pos[k] == "PRP"
-                && !matches!(
-                    p.lower[k].as_str(),
-                    "it" | "me" | "him" | "her" | "us" | "them"
-                )
-        {
-            let mut start = k;
-            while p.pos[k] != "PRP"
-                && start > 0
-                && t.tokens[start - 1].sentence == sentence
-                && (matches!(p.pos[start - 1], "NNP" | "NNPS")
-                    || p.lower[start - 1].ends_with('.') && p.shapes[start - 1] == "Xx")
-            {
-                start -= 1;
-            }
-            return Some((start, k));
-        }
-        if !matches!(p.pos[k], "RB" | "MD" | "VBZ" | "VBD" | "VBP") || k + 4 < cf {
-            break;
-        }
-        i = k;
-    }
-    // Right: a name straight after the cue.
-    let k = cl + 1;
-    if k < t.len() && t.tokens[k].sentence == sentence && matches!(p.pos[k], "NNP" | "NNPS") {
-        let mut end = k;
-        while end + 1 < t.len()
-            && t.tokens[end + 1].sentence == sentence
-            && matches!(p.pos[end + 1], "NNP" | "NNPS")
-        {
-            end += 1;
-        }
-        return Some((k, end));
-    }
-    None
-}
-
 /// Quotes from the cues' readings. A token of content belongs to one
 /// quote only: where two cues claim overlapping content, the cue nearer to
 /// it keeps it.
 fn assemble(t: &Tokens<'_>, runs: &[Option<u32>], readings: &[Reading]) -> Vec<Quote> {
+    // A cue inside another cue's content is part of what was said, not an
+    // attribution of its own ("X called for Y, sources said").
+    let inside =
+        |r: &Reading, o: &Reading| o.contents.iter().any(|c| c.0 <= r.cue.0 && r.cue.1 <= c.1);
+    let nested: Vec<bool> = readings
+        .iter()
+        .map(|r| {
+            readings
+                .iter()
+                .any(|o| !std::ptr::eq(r, o) && inside(r, o) && !inside(o, r))
+        })
+        .collect();
     let mut claims: Vec<(usize, usize, (usize, usize))> = Vec::new();
     for (r, reading) in readings.iter().enumerate() {
+        if nested[r] {
+            continue;
+        }
         let (cf, cl) = reading.cue;
         for &c in &reading.contents {
             if !(c.0..=c.1).any(|i| t.str(i).chars().any(char::is_alphanumeric)) {
@@ -363,9 +339,10 @@ struct Found {
 const ORPHAN_MIN_WORDS: usize = 5;
 
 /// Quotations no cue claimed. A long one is still a quote: attributed by a
-/// dash line after it ("..." ― Karen Bobadilla) or, when it opens a
-/// paragraph, as the continuation of the quote before it; otherwise it is
-/// kept without a speaker.
+/// dash line after it ("..." ― Karen Bobadilla), to the speaker of the quote
+/// before it in its paragraph (or at the end of the paragraph before, when
+/// it opens a paragraph), or to the speaker of the next quote in its
+/// paragraph; otherwise it is kept without a speaker.
 fn orphan_quotes(t: &Tokens<'_>, runs: &[Option<u32>], found: &mut Vec<Found>) {
     let mut i = 0;
     while i < t.len() {
@@ -425,6 +402,15 @@ fn orphan_quotes(t: &Tokens<'_>, runs: &[Option<u32>], found: &mut Vec<Found>) {
             {
                 cue = prev.cue;
                 source = prev.source;
+            } else if let Some(next) = found
+                .iter()
+                .filter(|f| f.first > last && f.source.is_some())
+                .min_by_key(|f| f.first)
+                .filter(|f| t.tokens[f.first].paragraph == para)
+            {
+                // Or of the quote after it: "“A.” “B,” he said."
+                cue = next.cue;
+                source = next.source;
             }
         }
         found.push(Found {
