@@ -116,6 +116,7 @@ fn find_cues(tagger: &Tagger, t: &Tokens<'_>, p: &Prepared) -> Vec<((usize, usiz
 }
 
 /// What one cue claims: source and content pieces (token ranges).
+#[derive(Debug, Clone)]
 struct Reading {
     cue: (usize, usize),
     source: Option<(usize, usize)>,
@@ -278,7 +279,7 @@ fn assemble(t: &Tokens<'_>, runs: &[Option<u32>], readings: &[Reading]) -> Vec<Q
             source: readings[r].source,
         })
         .collect();
-    orphan_quotes(t, runs, &mut found);
+    orphan_quotes(t, runs, readings, &mut found);
     found.sort_unstable_by_key(|f| f.first);
     let names = speakers::Names::find(t);
     let mut resolved: Vec<(usize, String)> = Vec::new();
@@ -340,10 +341,16 @@ const ORPHAN_MIN_WORDS: usize = 5;
 
 /// Quotations no cue claimed. A long one is still a quote: attributed by a
 /// dash line after it ("..." ― Karen Bobadilla), to the speaker of the quote
-/// before it in its paragraph (or at the end of the paragraph before, when
-/// it opens a paragraph), or to the speaker of the next quote in its
-/// paragraph; otherwise it is kept without a speaker.
-fn orphan_quotes(t: &Tokens<'_>, runs: &[Option<u32>], found: &mut Vec<Found>) {
+/// before it in its paragraph, to a speaker named in the next sentence, to
+/// the speaker of the next quote in its paragraph, or (when it opens a
+/// paragraph) to the speaker of the quote that ends the paragraph before;
+/// otherwise it is left out.
+fn orphan_quotes(
+    t: &Tokens<'_>,
+    runs: &[Option<u32>],
+    readings: &[Reading],
+    found: &mut Vec<Found>,
+) {
     let mut i = 0;
     while i < t.len() {
         let Some(run) = runs[i] else {
@@ -387,31 +394,45 @@ fn orphan_quotes(t: &Tokens<'_>, runs: &[Option<u32>], found: &mut Vec<Found>) {
             cue = Some((dash, dash));
             source = Some((dash + 1, end));
         } else {
-            // The speaker of the quote before it in the same paragraph, or
-            // at the end of the previous one when this quote opens a
-            // paragraph: "“A,” said X. “B.”"
             let para = t.tokens[first].paragraph;
-            if let Some(prev) = found
+            let prev = found
                 .iter()
                 .filter(|f| f.last < first && f.source.is_some())
-                .max_by_key(|f| f.last)
-                .filter(|f| {
-                    let p = t.tokens[f.last].paragraph;
-                    p == para || (p + 1 == para && t.starts_paragraph(first))
-                })
-            {
-                cue = prev.cue;
-                source = prev.source;
-            } else if let Some(next) = found
+                .max_by_key(|f| f.last);
+            let next_sentence = t.tokens[last].sentence + 1;
+            let named_next = readings.iter().find(|r| {
+                r.source.is_some()
+                    && t.tokens[r.cue.0].sentence == next_sentence
+                    && t.tokens[r.cue.0].paragraph == para
+            });
+            let next = found
                 .iter()
                 .filter(|f| f.first > last && f.source.is_some())
-                .min_by_key(|f| f.first)
-                .filter(|f| t.tokens[f.first].paragraph == para)
-            {
-                // Or of the quote after it: "“A.” “B,” he said."
-                cue = next.cue;
-                source = next.source;
+                .min_by_key(|f| f.first);
+            let from = if let Some(p) = prev.filter(|f| t.tokens[f.last].paragraph == para) {
+                // "“A,” said X. “B.”"
+                Some((p.cue, p.source))
+            } else if let Some(r) = named_next {
+                // "“A.” X said so."
+                Some((Some(r.cue), r.source))
+            } else if let Some(n) = next.filter(|f| t.tokens[f.first].paragraph == para) {
+                // "“A.” “B,” he said."
+                Some((n.cue, n.source))
+            } else {
+                // A paragraph that goes on with the quote before it.
+                prev.filter(|f| t.tokens[f.last].paragraph + 1 == para && t.starts_paragraph(first))
+                    .map(|p| (p.cue, p.source))
+            };
+            if let Some((c, s)) = from {
+                cue = c;
+                source = s;
             }
+        }
+        // Who said it is the point: a quotation with no speaker in reach
+        // is left out (in PolNeAR these are mostly unattributed slogans,
+        // headlines and lyrics).
+        if source.is_none() {
+            continue;
         }
         found.push(Found {
             first,

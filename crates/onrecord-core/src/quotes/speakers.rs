@@ -289,11 +289,17 @@ impl Names {
             {
                 let ks = roles.entry(role.clone()).or_default();
                 ks.push(k);
-                // "Russian President" also answers "the president".
+                // "Russian President" also answers "the president" and, by
+                // its first word, "the Russian leader".
                 if let Some(head) = role.split(' ').next_back()
                     && head != role
                 {
                     roles.entry(head.to_owned()).or_default().push(k);
+                }
+                if let Some(first) = role.split(' ').next()
+                    && first != role
+                {
+                    roles.entry(format!("{first} *")).or_default().push(k);
                 }
             }
         }
@@ -432,11 +438,17 @@ impl Names {
             .skip_while(|w| matches!(w.as_str(), "the" | "a" | "an"))
             .map(|w| bare(w))
             .collect();
-        if !role.is_empty()
-            && role.len() <= 4
-            && let Some(name) = self.by_role(&role.join(" "))
-        {
-            return Some(name);
+        if !role.is_empty() && role.len() <= 4 {
+            if let Some(name) = self.by_role(&role.join(" ")) {
+                return Some(name);
+            }
+            // "the Russian leader" after "Russian President Vladimir Putin".
+            if role.len() == 2
+                && is_title(&role[1])
+                && let Some(name) = self.by_role(&format!("{} *", role[0]))
+            {
+                return Some(name);
+            }
         }
         // The mention without a trailing relative clause ("Officials in
         // Kyiv, who asked not to be named").
