@@ -164,7 +164,7 @@ pub fn record_id(url: Option<&str>, text: &str) -> String {
 
 /// Text the language is told from: the first few thousand bytes say as
 /// much as the whole article, at a fraction of the time.
-const LANGUAGE_SAMPLE_BYTES: usize = 1024;
+const LANGUAGE_SAMPLE_BYTES: usize = 512;
 
 fn language(text: &str) -> Option<String> {
     let mut end = text.len().min(LANGUAGE_SAMPLE_BYTES);

@@ -667,8 +667,8 @@ pub mod training {
                 span_data.push((f, labels, mask));
             }
         }
-        let cue_data = prune(cue_data, 10);
-        let span_data = prune(span_data, 10);
+        let cue_data = prune(cue_data, 25);
+        let span_data = prune(span_data, 25);
         let cue = fit(
             &cue_data,
             Setup {
