@@ -122,26 +122,32 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     }
     if args.repeat > 0 {
         let bytes: usize = pages.iter().map(String::len).sum();
-        let start = Instant::now();
-        let mut n = 0usize;
-        for _ in 0..args.repeat {
-            for doc in &docs {
-                n += pipeline
-                    .process(doc)
-                    .map(|r| r.text.len())
-                    .unwrap_or(0)
-                    .min(1);
+        let extraction = Pipeline::builder().quotes(false).build();
+        for (what, pipeline) in [
+            ("text and metadata", &extraction),
+            ("whole pipeline with quotes", &pipeline),
+        ] {
+            let start = Instant::now();
+            let mut n = 0usize;
+            for _ in 0..args.repeat {
+                for doc in &docs {
+                    n += pipeline
+                        .process(doc)
+                        .map(|r| r.text.len())
+                        .unwrap_or(0)
+                        .min(1);
+                }
             }
+            let secs = start.elapsed().as_secs_f64();
+            let total = (docs.len() * args.repeat) as f64;
+            println!(
+                "speed, 1 thread, {what}: {:.0} pages/s, {:.1} MB/s ({} non-empty of {} runs)",
+                total / secs,
+                (bytes * args.repeat) as f64 / secs / 1e6,
+                n,
+                total
+            );
         }
-        let secs = start.elapsed().as_secs_f64();
-        let total = (docs.len() * args.repeat) as f64;
-        println!(
-            "speed, 1 thread: {:.0} pages/s, {:.1} MB/s ({} non-empty of {} runs)",
-            total / secs,
-            (bytes * args.repeat) as f64 / secs / 1e6,
-            n,
-            total
-        );
     }
     Ok(())
 }

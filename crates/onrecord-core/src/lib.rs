@@ -55,6 +55,7 @@ pub struct PipelineBuilder {
     max_input_bytes: usize,
     html_memory_bytes: usize,
     raw_text: bool,
+    quotes: bool,
 }
 
 impl Default for PipelineBuilder {
@@ -63,6 +64,7 @@ impl Default for PipelineBuilder {
             max_input_bytes: 64 << 20,
             html_memory_bytes: 64 << 20,
             raw_text: false,
+            quotes: true,
         }
     }
 }
@@ -85,6 +87,13 @@ impl PipelineBuilder {
     /// that offsets can be compared with annotations of the raw text.
     pub fn raw_text(mut self, raw: bool) -> Self {
         self.raw_text = raw;
+        self
+    }
+
+    /// Find quotations (default on). Off, `quotes` stays empty and the
+    /// pipeline only cleans the text and reads the metadata.
+    pub fn quotes(mut self, on: bool) -> Self {
+        self.quotes = on;
         self
     }
 
@@ -261,7 +270,11 @@ impl Pipeline {
         let site = first_some(&hints.site, meta.site).or_else(|| url.as_deref().and_then(host));
         let lang = meta.lang.or_else(|| language(&text));
         let id = first_some(&hints.id, None).unwrap_or_else(|| record_id(url.as_deref(), &text));
-        let quotes = quotes::extract(&text);
+        let quotes = if self.config.quotes {
+            quotes::extract(&text)
+        } else {
+            Vec::new()
+        };
         Ok(Record {
             id,
             source: doc.source.clone(),

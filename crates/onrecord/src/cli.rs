@@ -41,6 +41,9 @@ pub(crate) struct ExtractArgs {
     /// Keep plain-text input unchanged in `text` (for offset evaluation).
     #[arg(long)]
     pub(crate) raw_text: bool,
+    /// Skip quotation finding (text and metadata only, faster).
+    #[arg(long)]
+    pub(crate) no_quotes: bool,
     /// Records over this many bytes are reported and skipped.
     #[arg(long, default_value_t = 64 << 20)]
     pub(crate) max_record_bytes: usize,

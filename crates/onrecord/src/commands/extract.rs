@@ -124,6 +124,7 @@ impl AtomicOutput {
 pub(crate) fn run(args: &ExtractArgs) -> Result<ExitCode> {
     let pipeline = Pipeline::builder()
         .raw_text(args.raw_text)
+        .quotes(!args.no_quotes)
         .max_input_bytes(args.max_record_bytes)
         .build();
     let options = Options {

@@ -200,3 +200,14 @@ fn quotes_are_attributed_in_the_output() {
     assert_eq!(putin["speaker"]["text"], "Putin");
     assert_eq!(putin["speaker_name"], "Vladimir Putin");
 }
+
+#[test]
+fn no_quotes_leaves_quotes_empty() {
+    let out = onrecord()
+        .args(["extract", "--raw-text", "--no-quotes", "quotes/forms.txt"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let records = records(&out.stdout);
+    assert_eq!(records[0]["quotes"].as_array().unwrap().len(), 0);
+}
