@@ -521,10 +521,16 @@ pub mod training {
             let t = tokenize(&a.text);
             let labels = cue_labels(&t, a);
             for (i, &l) in labels.iter().enumerate() {
-                let e = seen.entry(t.str(i).to_lowercase()).or_default();
-                e.1 += 1;
-                if l != O {
-                    e.0 += 1;
+                let lower = t.str(i).to_lowercase();
+                // Stems too ("~despis"), so that an unseen inflection of a
+                // cue word still reads as one.
+                let stem = format!("~{}", features::stem(&lower));
+                for key in [lower, stem] {
+                    let e = seen.entry(key).or_default();
+                    e.1 += 1;
+                    if l != O {
+                        e.0 += 1;
+                    }
                 }
             }
         }

@@ -1,9 +1,10 @@
 //! Token features for the attribution tagger.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
-use crate::perceptron::{Features, Fx, hash};
+use crate::perceptron::{Features, Fx, IdHasher, hash};
 use crate::text::Tokens;
 
 /// Labels of the cue tagger.
@@ -18,11 +19,15 @@ pub(crate) fn allowed(prev: Option<usize>, next: usize) -> bool {
 }
 
 /// Words that act as reporting cues, learned from the training data: the
-/// lowercased word and a strength class (1 strongest).
+/// lowercased word (or, written `~stem`, its stem) and a strength class (1
+/// strongest). Keyed by [`hash`] so that lookups reuse the token hashes.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Lexicon {
-    cues: HashMap<String, u8>,
+    cues: HashMap<u64, u8, BuildHasherDefault<IdHasher>>,
 }
+
+/// Keeps stem keys apart from word keys.
+const STEM_SALT: u64 = 0x5eed_57e3;
 
 impl Lexicon {
     pub(crate) fn parse(text: &str) -> Lexicon {
@@ -30,10 +35,24 @@ impl Lexicon {
             .lines()
             .filter_map(|l| {
                 let (w, c) = l.split_once('\t')?;
-                Some((w.to_owned(), c.parse().ok()?))
+                let key = match w.strip_prefix('~') {
+                    Some(stem) => hash(stem) ^ STEM_SALT,
+                    None => hash(w),
+                };
+                Some((key, c.parse().ok()?))
             })
             .collect();
         Lexicon { cues }
+    }
+
+    /// The class of a word given by the hash of its lowercased form.
+    pub(crate) fn class_of_word(&self, h: u64) -> u8 {
+        self.cues.get(&h).copied().unwrap_or(0)
+    }
+
+    /// The class of a stem given by its hash.
+    pub(crate) fn class_of_stem(&self, h: u64) -> u8 {
+        self.cues.get(&(h ^ STEM_SALT)).copied().unwrap_or(0)
     }
 
     pub(crate) fn serialize(entries: &[(String, u8)]) -> String {
@@ -45,10 +64,6 @@ impl Lexicon {
             out.push('\n');
         }
         out
-    }
-
-    pub(crate) fn class(&self, lower: &str) -> u8 {
-        self.cues.get(lower).copied().unwrap_or(0)
     }
 }
 
@@ -115,32 +130,31 @@ pub(crate) struct Prepared {
     pub(crate) h_stem: Vec<u64>,
     pub(crate) h_suffix: Vec<u64>,
     pub(crate) shapes: Vec<&'static str>,
+    /// Cue class of the lowercased word (0 = none, 1 strongest).
     pub(crate) cue: Vec<u8>,
+    /// The cue class of the token's stem.
+    pub(crate) stem_cue: Vec<u8>,
     /// Nearest strong cue word to the left / right within the sentence.
     pub(crate) cue_left: Vec<Option<usize>>,
     pub(crate) cue_right: Vec<Option<usize>>,
-    /// Whether the sentence before / after holds a strong cue word.
-    prev_sent_cue: Vec<bool>,
-    next_sent_cue: Vec<bool>,
+    /// Position in the sentence and the sentence's length.
     pub(crate) sent_pos: Vec<usize>,
     pub(crate) sent_len: Vec<usize>,
-    sent_has_quote: Vec<bool>,
+    /// A colon comes earlier in the sentence.
     pub(crate) after_colon: Vec<bool>,
-    pub(crate) comma_to_right_cue: Vec<bool>,
     pub(crate) pos: Vec<&'static str>,
-    /// A verb lies between the token and the next strong cue word.
-    verb_to_right_cue: Vec<bool>,
 }
 
 pub(crate) fn prepare(t: &Tokens<'_>, lex: &Lexicon) -> Prepared {
     let n = t.len();
     let lower: Vec<String> = (0..n).map(|i| t.str(i).to_lowercase()).collect();
     let shapes: Vec<&'static str> = (0..n).map(|i| shape(t.str(i))).collect();
-    let cue: Vec<u8> = lower.iter().map(|w| lex.class(w)).collect();
     let h_word: Vec<u64> = lower.iter().map(|w| hash(w)).collect();
+    let h_stem: Vec<u64> = lower.iter().map(|w| hash(stem(w))).collect();
+    let cue: Vec<u8> = h_word.iter().map(|&h| lex.class_of_word(h)).collect();
+    let stem_cue: Vec<u8> = h_stem.iter().map(|&h| lex.class_of_stem(h)).collect();
     let pos = crate::pos::tag(t, &lower, &h_word);
     let h_tag = pos.iter().map(|t| hash(t)).collect();
-    let h_stem = lower.iter().map(|w| hash(stem(w))).collect();
     let h_suffix = lower
         .iter()
         .map(|w| {
@@ -148,7 +162,6 @@ pub(crate) fn prepare(t: &Tokens<'_>, lex: &Lexicon) -> Prepared {
             hash(&w[start..])
         })
         .collect();
-    let strong = |i: usize| cue[i] == 1 || cue[i] == 2;
     let h_shape = shapes.iter().map(|s: &&str| hash(s)).collect();
     let mut p = Prepared {
         h_word,
@@ -158,27 +171,22 @@ pub(crate) fn prepare(t: &Tokens<'_>, lex: &Lexicon) -> Prepared {
         h_suffix,
         lower,
         shapes,
-        cue: cue.clone(),
+        cue,
+        stem_cue,
         cue_left: vec![None; n],
         cue_right: vec![None; n],
-        prev_sent_cue: vec![false; n],
-        next_sent_cue: vec![false; n],
         sent_pos: vec![0; n],
         sent_len: vec![0; n],
-        sent_has_quote: vec![false; n],
         after_colon: vec![false; n],
-        comma_to_right_cue: vec![false; n],
         pos,
-        verb_to_right_cue: vec![false; n],
     };
-    let sent_cue: Vec<bool> = t.sentences.iter().map(|r| r.clone().any(strong)).collect();
-    for (s, r) in t.sentences.iter().enumerate() {
-        let has_quote = r.clone().any(|i| crate::text::is_double_mark(t.str(i)));
+    let strong = |c: u8| c == 1 || c == 2;
+    for r in &t.sentences {
         let mut last: Option<usize> = None;
         let mut colon = false;
         for i in r.clone() {
             p.cue_left[i] = last;
-            if strong(i) {
+            if strong(p.cue[i]) {
                 last = Some(i);
             }
             p.after_colon[i] = colon;
@@ -187,44 +195,20 @@ pub(crate) fn prepare(t: &Tokens<'_>, lex: &Lexicon) -> Prepared {
             }
             p.sent_pos[i] = i - r.start;
             p.sent_len[i] = r.len();
-            p.sent_has_quote[i] = has_quote;
-            p.prev_sent_cue[i] = s > 0 && sent_cue[s - 1];
-            p.next_sent_cue[i] = s + 1 < sent_cue.len() && sent_cue[s + 1];
         }
         let mut next: Option<usize> = None;
-        let mut comma = false;
-        let mut verb = false;
         for i in r.clone().rev() {
-            if strong(i) {
+            if strong(p.cue[i]) {
                 next = Some(i);
-                comma = false;
-                verb = false;
             }
             p.cue_right[i] = next.filter(|&j| j != i);
-            p.comma_to_right_cue[i] = comma;
-            p.verb_to_right_cue[i] = verb;
-            if p.pos[i].starts_with("VB") || p.pos[i] == "MD" {
-                verb = true;
-            }
-            if matches!(t.str(i), "," | "”" | "\"" | "''") {
-                comma = true;
-            }
         }
     }
     p
 }
 
-/// Templates the cue tagger uses (bit n = template n); the others cost
-/// time without improving cue detection.
-const TEMPLATES: u64 = 0x1725c0476bfe;
-
-fn add(f: &mut Features, fx: Fx) {
-    if TEMPLATES >> fx.template() & 1 == 1 {
-        f.push(fx.id());
-    }
-}
-
-/// Features of the tokens in `range` (one paragraph).
+/// Features of the tokens in `range` (one paragraph) for the cue tagger.
+/// Template numbers are part of the feature ids: changing one retrains.
 pub(crate) fn features(t: &Tokens<'_>, p: &Prepared, range: Range<usize>) -> Features {
     let mut f = Features::default();
     let (bos, eos, none) = (hash("<s>"), hash("</s>"), hash("_"));
@@ -238,164 +222,74 @@ pub(crate) fn features(t: &Tokens<'_>, p: &Prepared, range: Range<usize>) -> Fea
             p.h_word[i as usize]
         }
     };
-    let shp = |i: isize| -> u64 {
-        if inside(i) {
-            p.h_shape[i as usize]
-        } else {
-            none
-        }
-    };
-    let inq = |i: isize| -> &str {
-        if !inside(i) {
-            "_"
-        } else if t.tokens[i as usize].in_quote {
-            "q"
-        } else {
-            "n"
-        }
-    };
     let tag = |i: isize| -> u64 { if inside(i) { p.h_tag[i as usize] } else { none } };
     for i in range.clone() {
         let ii = i as isize;
         let w0 = word(ii);
-        let q0 = inq(ii);
         let t0 = tag(ii);
-        add(&mut f, Fx::new(30).add_h(t0));
-        add(&mut f, Fx::new(31).add_h(tag(ii - 1)).add_h(t0));
-        add(&mut f, Fx::new(32).add_h(t0).add_h(tag(ii + 1)));
-        add(
-            &mut f,
-            Fx::new(33).add_h(tag(ii - 1)).add_h(t0).add_h(tag(ii + 1)),
-        );
-        add(&mut f, Fx::new(34).add_h(t0).add(q0));
-        add(&mut f, Fx::new(37).add_h(word(ii - 1)).add_h(t0));
-        add(
-            &mut f,
-            Fx::new(38).add_h(tag(ii - 2)).add_h(tag(ii - 1)).add_h(t0),
-        );
+        let q0 = if t.tokens[i].in_quote { "q" } else { "n" };
         let st = p.h_stem[i];
-        add(&mut f, Fx::new(40).add_h(st));
-        add(&mut f, Fx::new(41).add_h(st).add_h(t0));
-        add(&mut f, Fx::new(42).add_h(st).add_h(word(ii + 1)));
-        add(
-            &mut f,
-            Fx::new(43).add_h(t0).add_h(tag(ii + 1)).add_h(tag(ii + 2)),
-        );
-        add(&mut f, Fx::new(44).add_h(w0).add_h(tag(ii + 1)));
-        add(
-            &mut f,
-            Fx::new(45).add_h(st).add_h(tag(ii + 1)).add_h(tag(ii + 2)),
-        );
-        add(&mut f, Fx::new(46).add_h(tag(ii - 1)).add_h(st));
-        add(&mut f, Fx::new(1));
-        add(&mut f, Fx::new(2).add_h(w0));
-        add(&mut f, Fx::new(3).add_h(word(ii - 1)));
-        add(&mut f, Fx::new(4).add_h(word(ii + 1)));
-        add(&mut f, Fx::new(5).add_h(word(ii - 2)));
-        add(&mut f, Fx::new(6).add_h(word(ii + 2)));
-        add(&mut f, Fx::new(7).add_h(word(ii - 1)).add_h(w0));
-        add(&mut f, Fx::new(8).add_h(w0).add_h(word(ii + 1)));
-        add(&mut f, Fx::new(9).add_h(shp(ii)));
-        add(
-            &mut f,
-            Fx::new(10)
-                .add_h(shp(ii - 1))
-                .add_h(shp(ii))
-                .add_h(shp(ii + 1)),
-        );
-        add(&mut f, Fx::new(11).add_h(p.h_suffix[i]));
-        add(
-            &mut f,
-            Fx::new(12).add(inq(ii - 1)).add(q0).add(inq(ii + 1)),
-        );
-        add(&mut f, Fx::new(13).add(q0).add_h(w0));
+        // Words, their neighbours and shapes.
+        f.push(Fx::new(1).id());
+        f.push(Fx::new(2).add_h(w0).id());
+        f.push(Fx::new(3).add_h(word(ii - 1)).id());
+        f.push(Fx::new(4).add_h(word(ii + 1)).id());
+        f.push(Fx::new(5).add_h(word(ii - 2)).id());
+        f.push(Fx::new(6).add_h(word(ii + 2)).id());
+        f.push(Fx::new(7).add_h(word(ii - 1)).add_h(w0).id());
+        f.push(Fx::new(8).add_h(w0).add_h(word(ii + 1)).id());
+        f.push(Fx::new(9).add_h(p.h_shape[i]).id());
+        f.push(Fx::new(11).add_h(p.h_suffix[i]).id());
+        f.push(Fx::new(13).add(q0).add_h(w0).id());
+        // Place in the sentence.
         let pos = p.sent_pos[i];
-        let len = p.sent_len[i];
         let place = if pos == 0 {
             "first"
-        } else if pos + 1 == len {
+        } else if pos + 1 == p.sent_len[i] {
             "last"
         } else {
             "mid"
         };
-        add(&mut f, Fx::new(14).add(place).add_u(bucket(pos)));
-        add(&mut f, Fx::new(15).add(place).add(q0).add_h(shp(ii)));
-        add(
-            &mut f,
+        f.push(Fx::new(14).add(place).add_u(bucket(pos)).id());
+        // Cue words (learned lexicon) here and nearby.
+        let prev_cue = if i > range.start { p.cue[i - 1] } else { 9 };
+        f.push(
             Fx::new(16)
                 .add_u(u32::from(p.cue[i]))
-                .add_u(u32::from(if i > range.start { p.cue[i - 1] } else { 9 })),
+                .add_u(u32::from(prev_cue))
+                .id(),
         );
-        add(
-            &mut f,
-            Fx::new(17).add_u(u32::from(p.cue[i])).add_h(word(ii + 1)),
+        f.push(
+            Fx::new(17)
+                .add_u(u32::from(p.cue[i]))
+                .add_h(word(ii + 1))
+                .id(),
         );
-        match p.cue_left[i] {
-            Some(j) => {
-                let d = bucket(i - j);
-                add(&mut f, Fx::new(18).add_h(p.h_word[j]));
-                add(&mut f, Fx::new(19).add_h(p.h_word[j]).add_u(d));
-                add(&mut f, Fx::new(20).add_u(d).add(q0));
-                add(
-                    &mut f,
-                    Fx::new(21).add_h(word(j as isize + 1)).add_u(d.min(3)),
-                );
-                add(&mut f, Fx::new(35).add_h(tag(j as isize + 1)).add_u(d));
-                add(&mut f, Fx::new(39).add_h(tag(j as isize)).add_h(t0));
-            }
-            None => add(&mut f, Fx::new(18).add("-")),
-        }
-        match p.cue_right[i] {
-            Some(j) => {
-                let d = bucket(j - i);
-                add(&mut f, Fx::new(22).add_h(p.h_word[j]));
-                add(&mut f, Fx::new(23).add_h(p.h_word[j]).add_u(d));
-                add(&mut f, Fx::new(24).add_u(d).add(q0));
-                add(
-                    &mut f,
-                    Fx::new(25)
-                        .add_u(u32::from(p.comma_to_right_cue[i]))
-                        .add(q0),
-                );
-                add(
-                    &mut f,
-                    Fx::new(36)
-                        .add_u(u32::from(p.verb_to_right_cue[i]))
-                        .add_u(u32::from(p.comma_to_right_cue[i]))
-                        .add_h(t0),
-                );
-                add(
-                    &mut f,
-                    Fx::new(26)
-                        .add_u(u32::from(p.comma_to_right_cue[i]))
-                        .add_h(shp(ii))
-                        .add_u(d.min(4)),
-                );
-            }
-            None => add(&mut f, Fx::new(22).add("-")),
-        }
-        add(
-            &mut f,
-            Fx::new(27)
-                .add_u(u32::from(p.prev_sent_cue[i]))
-                .add_u(u32::from(p.next_sent_cue[i]))
-                .add_u(u32::from(p.cue_left[i].is_some()))
-                .add_u(u32::from(p.cue_right[i].is_some()))
-                .add(q0),
+        f.push(match p.cue_left[i] {
+            Some(j) => Fx::new(18).add_h(p.h_word[j]).id(),
+            None => Fx::new(18).add("-").id(),
+        });
+        f.push(match p.cue_right[i] {
+            Some(j) => Fx::new(22).add_h(p.h_word[j]).id(),
+            None => Fx::new(22).add("-").id(),
+        });
+        f.push(
+            Fx::new(47)
+                .add_u(u32::from(p.stem_cue[i]))
+                .add_h(t0)
+                .add_u(u32::from(p.cue[i]))
+                .id(),
         );
-        add(
-            &mut f,
-            Fx::new(28)
-                .add_u(u32::from(p.sent_has_quote[i]))
-                .add_u(u32::from(p.after_colon[i]))
-                .add(q0),
-        );
-        add(
-            &mut f,
-            Fx::new(29)
-                .add_u(u32::from(t.starts_paragraph(t.sentences_start(i))))
-                .add(place),
-        );
+        // Parts of speech and stems.
+        f.push(Fx::new(30).add_h(t0).id());
+        f.push(Fx::new(31).add_h(tag(ii - 1)).add_h(t0).id());
+        f.push(Fx::new(32).add_h(t0).add_h(tag(ii + 1)).id());
+        f.push(Fx::new(34).add_h(t0).add(q0).id());
+        f.push(Fx::new(37).add_h(word(ii - 1)).add_h(t0).id());
+        f.push(Fx::new(40).add_h(st).id());
+        f.push(Fx::new(41).add_h(st).add_h(t0).id());
+        f.push(Fx::new(42).add_h(st).add_h(word(ii + 1)).id());
+        f.push(Fx::new(44).add_h(w0).add_h(tag(ii + 1)).id());
         f.next();
     }
     f
