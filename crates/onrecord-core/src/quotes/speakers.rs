@@ -372,6 +372,21 @@ impl Names {
             if matches!(w, "i" | "we" | "they" | "it" | "you" | "us" | "them" | "me") {
                 return None;
             }
+            // "Officials in Kyiv, who asked ...": the phrase before the comma.
+            if matches!(w, "who" | "which") && from >= 2 && t.str(from - 1) == "," {
+                let end = from - 1;
+                let sentence = t.tokens[end - 1].sentence;
+                let mut start = end - 1;
+                while start > 0
+                    && end - start < 6
+                    && t.tokens[start - 1].sentence == sentence
+                    && t.str(start - 1) != ","
+                    && t.str(start - 1).chars().any(char::is_alphanumeric)
+                {
+                    start -= 1;
+                }
+                return self.resolve(t, start, end, earlier_speakers);
+            }
         }
         // A proper name inside the mention: its fullest form. In an
         // appositive ("Mr. Putin's spokesman, Dmitry Peskov,") the name after

@@ -85,6 +85,18 @@ fn forms_newsrooms_use() {
     // An appositive gives the speaker's own name.
     let q = find(&record, "no meeting is planned");
     assert_eq!(q.speaker_name.as_deref(), Some("Dmitry Peskov"));
+    // A relative pronoun speaker resolves to the phrase it follows; a
+    // quoted word inside reported speech leaves it reported speech.
+    let q = find(&record, "offered by Moscow was a trick");
+    assert_eq!(q.kind, QuoteKind::Mixed);
+    assert_eq!(q.speaker_name.as_deref(), Some("Officials in Kyiv"));
+    assert!(
+        record
+            .quotes
+            .iter()
+            .any(|q| q.speaker.as_ref().is_some_and(|s| s.text == "who")
+                && q.speaker_name.as_deref() == Some("Officials in Kyiv"))
+    );
     // Scare quotes and titles are not quotes.
     for not_a_quote in ["the beast", "War and Peace"] {
         assert!(
