@@ -80,12 +80,41 @@ impl Fx {
 }
 
 /// A 64-bit hash of a feature part, for [`Fx::add_h`].
-pub(crate) fn hash(s: &str) -> u64 {
+pub(crate) const fn hash(s: &str) -> u64 {
+    let bytes = s.as_bytes();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in s.as_bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    let mut i = 0;
+    while i < bytes.len() {
+        h = (h ^ bytes[i] as u64).wrapping_mul(0x0100_0000_01b3);
+        i += 1;
     }
     h ^ (h >> 29)
+}
+
+/// Hashes of the sequence edges and of "no token".
+const BEFORE: u64 = hash("<s>");
+const AFTER: u64 = hash("</s>");
+const NOTHING: u64 = hash("_");
+
+/// The hash at position `i` of a sequence covering `range`, or the edge
+/// marker for positions before or after it.
+pub(crate) fn word_at(hashes: &[u64], range: &std::ops::Range<usize>, i: isize) -> u64 {
+    if i < range.start as isize {
+        BEFORE
+    } else if i >= range.end as isize {
+        AFTER
+    } else {
+        hashes[i as usize]
+    }
+}
+
+/// The hash at position `i` within `range`, or "no token" outside it.
+pub(crate) fn tag_at(hashes: &[u64], range: &std::ops::Range<usize>, i: isize) -> u64 {
+    if i < range.start as isize || i >= range.end as isize {
+        NOTHING
+    } else {
+        hashes[i as usize]
+    }
 }
 
 /// Features of a sequence: for each position, a run of feature ids.

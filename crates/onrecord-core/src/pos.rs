@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use crate::perceptron::{Features, Fixed, Fx, Model, SplitMix, Trainer, hash};
+use crate::perceptron::{Features, Fixed, Fx, Model, SplitMix, Trainer, hash, word_at};
 use crate::text::{Tokens, tokenize};
 
 const MODEL_BYTES: &[u8] = include_bytes!("../models/pos.bin");
@@ -77,16 +77,7 @@ fn features(
     skip: &dyn Fn(usize) -> bool,
 ) -> Features {
     let mut f = Features::default();
-    let (bos, eos) = (hash("<s>"), hash("</s>"));
-    let word = |i: isize| -> u64 {
-        if i < range.start as isize {
-            bos
-        } else if i >= range.end as isize {
-            eos
-        } else {
-            h_word[i as usize]
-        }
-    };
+    let word = |i: isize| word_at(h_word, &range, i);
     for i in range.clone() {
         if skip(i) {
             f.next();

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
-use crate::perceptron::{Features, Fx, IdHasher, hash};
+use crate::perceptron::{Features, Fx, IdHasher, hash, tag_at, word_at};
 use crate::text::Tokens;
 
 /// Labels of the cue tagger.
@@ -211,18 +211,8 @@ pub(crate) fn prepare(t: &Tokens<'_>, lex: &Lexicon) -> Prepared {
 /// Template numbers are part of the feature ids: changing one retrains.
 pub(crate) fn features(t: &Tokens<'_>, p: &Prepared, range: Range<usize>) -> Features {
     let mut f = Features::default();
-    let (bos, eos, none) = (hash("<s>"), hash("</s>"), hash("_"));
-    let inside = |i: isize| i >= range.start as isize && i < range.end as isize;
-    let word = |i: isize| -> u64 {
-        if i < range.start as isize {
-            bos
-        } else if i >= range.end as isize {
-            eos
-        } else {
-            p.h_word[i as usize]
-        }
-    };
-    let tag = |i: isize| -> u64 { if inside(i) { p.h_tag[i as usize] } else { none } };
+    let word = |i: isize| word_at(&p.h_word, &range, i);
+    let tag = |i: isize| tag_at(&p.h_tag, &range, i);
     for i in range.clone() {
         let ii = i as isize;
         let w0 = word(ii);

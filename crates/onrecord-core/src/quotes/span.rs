@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::features::{Prepared, bucket};
-use crate::perceptron::{Features, Fx, hash};
+use crate::perceptron::{Features, Fx, tag_at, word_at};
 use crate::text::Tokens;
 
 pub(crate) const S_O: usize = 0;
@@ -108,23 +108,8 @@ pub(crate) fn features(
     cl: usize,
 ) -> Features {
     let mut f = Features::default();
-    let (bos, eos, none) = (hash("<s>"), hash("</s>"), hash("_"));
-    let word = |i: isize| -> u64 {
-        if i < range.start as isize {
-            bos
-        } else if i >= range.end as isize {
-            eos
-        } else {
-            p.h_word[i as usize]
-        }
-    };
-    let tag = |i: isize| -> u64 {
-        if i < range.start as isize || i >= range.end as isize {
-            none
-        } else {
-            p.h_tag[i as usize]
-        }
-    };
+    let word = |i: isize| word_at(&p.h_word, &range, i);
+    let tag = |i: isize| tag_at(&p.h_tag, &range, i);
     let inq = |i: isize| -> &str {
         if i < range.start as isize || i >= range.end as isize {
             "_"
