@@ -14,7 +14,7 @@ fi
 out=$(mktemp -d)
 cargo build --release --package xtask --quiet
 echo "== onrecord"
-taskset -c 0 ./target/release/xtask eval-quotes --gold "$gold" --repeat 5 --examples 0
+taskset -c 0 ./target/release/xtask eval-quotes --gold "$gold" --repeat 20 --examples 0
 echo "== textacy + spaCy (one paragraph at a time)"
 OMP_NUM_THREADS=1 taskset -c 0 "$venv/bin/python" bench/quotes_peer.py "$gold" "$out/textacy.jsonl" "$out/textacy.speed"
 ./target/release/xtask eval-quotes --gold "$gold" --predictions "$out/textacy.jsonl" --examples 0
