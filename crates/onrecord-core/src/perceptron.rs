@@ -36,19 +36,11 @@ type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
 
 /// Builds a feature id from a template number and string parts (FNV-1a).
 #[derive(Clone, Copy)]
-pub(crate) struct Fx(u64, u8);
+pub(crate) struct Fx(u64);
 
 impl Fx {
     pub(crate) fn new(template: u8) -> Fx {
-        Fx(
-            (0xcbf2_9ce4_8422_2325 ^ u64::from(template)).wrapping_mul(0x0100_0000_01b3),
-            template,
-        )
-    }
-
-    /// The template number the feature was made from.
-    pub(crate) fn template(self) -> u8 {
-        self.1
+        Fx((0xcbf2_9ce4_8422_2325 ^ u64::from(template)).wrapping_mul(0x0100_0000_01b3))
     }
     pub(crate) fn add(mut self, part: &str) -> Fx {
         for &b in part.as_bytes() {

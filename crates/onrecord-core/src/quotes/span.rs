@@ -90,15 +90,6 @@ fn is_separator(w: &str) -> bool {
     matches!(w, "," | ":" | ";" | "—" | "–" | "(" | ")") || crate::text::is_double_mark(w)
 }
 
-/// Templates the span tagger uses (bit n = template n).
-const TEMPLATES: u64 = u64::MAX;
-
-fn add(f: &mut Features, fx: Fx) {
-    if TEMPLATES >> fx.template() & 1 == 1 {
-        f.push(fx.id());
-    }
-}
-
 pub(crate) fn features(
     t: &Tokens<'_>,
     p: &Prepared,
@@ -275,91 +266,89 @@ pub(crate) fn features(
         let sep = sep_between[i - range.start];
         let comp = u32::from(cue_between[i - range.start]);
         let adj = u32::from(runs[i].is_some_and(|r| touching.contains(&r)));
-        add(&mut f, Fx::new(1).add(dir));
-        add(
-            &mut f,
-            Fx::new(29).add(touching_chunk).add(chunk_pos).add(dir),
+        f.push(Fx::new(1).add(dir).id());
+        f.push(Fx::new(29).add(touching_chunk).add(chunk_pos).add(dir).id());
+        f.push(
+            Fx::new(30)
+                .add(touching_chunk)
+                .add_h(tag(ii))
+                .add_h(head)
+                .id(),
         );
-        add(
-            &mut f,
-            Fx::new(30).add(touching_chunk).add_h(tag(ii)).add_h(head),
-        );
-        add(
-            &mut f,
-            Fx::new(31).add(chunk_pos).add(dir).add(q0).add_u(sep),
-        );
-        add(&mut f, Fx::new(27).add(dir).add_u(pdiff).add(q0));
-        add(
-            &mut f,
+        f.push(Fx::new(31).add(chunk_pos).add(dir).add(q0).add_u(sep).id());
+        f.push(Fx::new(27).add(dir).add_u(pdiff).add(q0).id());
+        f.push(
             Fx::new(28)
                 .add(dir)
                 .add_u(pdiff)
                 .add_h(after_cue)
-                .add_u(sdiff),
+                .add_u(sdiff)
+                .id(),
         );
-        add(&mut f, Fx::new(2).add_h(w0).add(dir));
-        add(&mut f, Fx::new(3).add_h(word(ii - 1)).add(dir));
-        add(&mut f, Fx::new(4).add_h(word(ii + 1)).add(dir));
-        add(&mut f, Fx::new(5).add_h(t0).add(dir));
-        add(&mut f, Fx::new(6).add_h(tag(ii - 1)).add_h(t0).add(dir));
-        add(&mut f, Fx::new(7).add_h(t0).add_h(tag(ii + 1)).add(dir));
-        add(&mut f, Fx::new(8).add_h(p.h_shape[i]).add(dir));
-        add(&mut f, Fx::new(9).add(dir).add_u(d));
-        add(&mut f, Fx::new(10).add(dir).add_u(sdiff).add(q0));
-        add(&mut f, Fx::new(11).add(dir).add_u(d).add_h(t0));
-        add(&mut f, Fx::new(12).add_h(head).add(dir).add_u(d.min(4)));
-        add(&mut f, Fx::new(13).add_h(head).add(dir).add_u(sdiff));
-        add(
-            &mut f,
-            Fx::new(14).add(dir).add_u(sep).add_u(comp).add_u(sdiff),
+        f.push(Fx::new(2).add_h(w0).add(dir).id());
+        f.push(Fx::new(3).add_h(word(ii - 1)).add(dir).id());
+        f.push(Fx::new(4).add_h(word(ii + 1)).add(dir).id());
+        f.push(Fx::new(5).add_h(t0).add(dir).id());
+        f.push(Fx::new(6).add_h(tag(ii - 1)).add_h(t0).add(dir).id());
+        f.push(Fx::new(7).add_h(t0).add_h(tag(ii + 1)).add(dir).id());
+        f.push(Fx::new(8).add_h(p.h_shape[i]).add(dir).id());
+        f.push(Fx::new(9).add(dir).add_u(d).id());
+        f.push(Fx::new(10).add(dir).add_u(sdiff).add(q0).id());
+        f.push(Fx::new(11).add(dir).add_u(d).add_h(t0).id());
+        f.push(Fx::new(12).add_h(head).add(dir).add_u(d.min(4)).id());
+        f.push(Fx::new(13).add_h(head).add(dir).add_u(sdiff).id());
+        f.push(
+            Fx::new(14)
+                .add(dir)
+                .add_u(sep)
+                .add_u(comp)
+                .add_u(sdiff)
+                .id(),
         );
-        add(&mut f, Fx::new(15).add(dir).add_u(adj).add(q0));
-        add(
-            &mut f,
+        f.push(Fx::new(15).add(dir).add_u(adj).add(q0).id());
+        f.push(
             Fx::new(16)
                 .add_h(after_cue)
                 .add(dir)
-                .add_u(u32::from(i == cl + 1)),
+                .add_u(u32::from(i == cl + 1))
+                .id(),
         );
-        add(
-            &mut f,
-            Fx::new(17).add_h(after_tag).add(dir).add_u(d.min(3)),
-        );
-        add(&mut f, Fx::new(18).add(cue_place).add(dir).add_u(sep));
-        add(
-            &mut f,
+        f.push(Fx::new(17).add_h(after_tag).add(dir).add_u(d.min(3)).id());
+        f.push(Fx::new(18).add(cue_place).add(dir).add_u(sep).id());
+        f.push(
             Fx::new(19)
                 .add(inq(ii - 1))
                 .add(q0)
                 .add(inq(ii + 1))
-                .add(dir),
+                .add(dir)
+                .id(),
         );
-        add(
-            &mut f,
+        f.push(
             Fx::new(20)
                 .add_u(u32::from(p.sent_pos[i] == 0))
                 .add(dir)
                 .add_u(sdiff)
-                .add(q0),
+                .add(q0)
+                .id(),
         );
-        add(
-            &mut f,
-            Fx::new(21).add_h(before_cue).add(dir).add_u(d.min(3)),
+        f.push(Fx::new(21).add_h(before_cue).add(dir).add_u(d.min(3)).id());
+        f.push(Fx::new(22).add_u(sep).add_h(t0).add(dir).id());
+        f.push(
+            Fx::new(23)
+                .add_u(u32::from(p.cue[i]))
+                .add(dir)
+                .add_u(comp)
+                .id(),
         );
-        add(&mut f, Fx::new(22).add_u(sep).add_h(t0).add(dir));
-        add(
-            &mut f,
-            Fx::new(23).add_u(u32::from(p.cue[i])).add(dir).add_u(comp),
-        );
-        add(
-            &mut f,
+        f.push(
             Fx::new(24)
                 .add_u(u32::from(p.after_colon[i]))
                 .add(dir)
-                .add(q0),
+                .add(q0)
+                .id(),
         );
-        add(&mut f, Fx::new(25).add_h(cue_first).add_h(head).add(dir));
-        add(&mut f, Fx::new(26).add_h(w0).add(dir).add_u(d.min(3)));
+        f.push(Fx::new(25).add_h(cue_first).add_h(head).add(dir).id());
+        f.push(Fx::new(26).add_h(w0).add(dir).add_u(d.min(3)).id());
         f.next();
     }
     f
