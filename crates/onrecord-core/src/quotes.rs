@@ -193,6 +193,15 @@ fn read_cue(
         .into_iter()
         .filter(|&(a, b)| !(a..=b).all(|i| t.tokens[i].in_quote))
         .min_by_key(gap);
+    // A passive cue ("has been criticized for", "was labeled") has its
+    // subject as what is talked about: the speaker, if any, comes after.
+    let passive = (cf..cl).any(|i| {
+        matches!(
+            p.lower[i].as_str(),
+            "is" | "was" | "were" | "are" | "been" | "be" | "being"
+        ) && p.pos[i + 1] == "VBN"
+    });
+    let tagged = tagged.filter(|s| !(passive && s.1 < cf));
     Reading {
         cue: (cf, cl),
         tagged_source: tagged.is_some(),
