@@ -69,17 +69,22 @@ const CUE_BIAS: [f32; LABELS] = [0.0, 0.0, 0.0];
 const EXTRA_CUE_BIAS: [f32; LABELS] = [0.0, EXTRA_BIAS, 0.0];
 const EXTRA_BIAS: f32 = 20.0;
 
-fn cue_spans(labels: &[usize], start: usize, out: &mut Vec<(usize, usize)>) {
+/// Appends the spans (first, last token) that a `begin`/`inside` label pair
+/// marks in `labels`, whose first label is token `start`.
+fn spans_of(
+    labels: &[usize],
+    start: usize,
+    (begin, inside): (usize, usize),
+    out: &mut Vec<(usize, usize)>,
+) {
     for (k, &l) in labels.iter().enumerate() {
         let i = start + k;
-        match l {
-            B_CUE => out.push((i, i)),
-            I_CUE => {
-                if let Some(c) = out.last_mut() {
-                    c.1 = i;
-                }
-            }
-            _ => {}
+        if l == begin {
+            out.push((i, i));
+        } else if l == inside
+            && let Some(c) = out.last_mut()
+        {
+            c.1 = i;
         }
     }
 }
@@ -94,14 +99,16 @@ fn find_cues(tagger: &Tagger, t: &Tokens<'_>, p: &Prepared) -> Vec<((usize, usiz
         let em = tagger.cue.scores(&f);
         sure.clear();
         extra.clear();
-        cue_spans(
+        spans_of(
             &tagger.cue.best(em.clone(), &Fixed::default(), &CUE_BIAS),
             range.start,
+            (B_CUE, I_CUE),
             &mut sure,
         );
-        cue_spans(
+        spans_of(
             &tagger.cue.best(em, &Fixed::default(), &EXTRA_CUE_BIAS),
             range.start,
+            (B_CUE, I_CUE),
             &mut extra,
         );
         cues.extend(sure.iter().map(|&c| (c, false)));
@@ -150,24 +157,8 @@ fn read_cue(
     );
     let mut sources: Vec<(usize, usize)> = Vec::new();
     let mut contents: Vec<(usize, usize)> = Vec::new();
-    for (k, &l) in labels.iter().enumerate() {
-        let i = start + k;
-        match l {
-            S_B_SRC => sources.push((i, i)),
-            S_I_SRC => {
-                if let Some(s) = sources.last_mut() {
-                    s.1 = i;
-                }
-            }
-            S_B_CON => contents.push((i, i)),
-            S_I_CON => {
-                if let Some(c) = contents.last_mut() {
-                    c.1 = i;
-                }
-            }
-            _ => {}
-        }
-    }
+    spans_of(&labels, start, (S_B_SRC, S_I_SRC), &mut sources);
+    spans_of(&labels, start, (S_B_CON, S_I_CON), &mut contents);
     // Pieces that touch are one content (the tagger may restart a content
     // at an opening quotation mark inside it).
     let mut joined: Vec<(usize, usize)> = Vec::with_capacity(contents.len());
@@ -290,10 +281,14 @@ fn assemble(t: &Tokens<'_>, runs: &[Option<u32>], readings: &[Reading]) -> Vec<Q
         .collect();
     orphan_quotes(t, runs, readings, &mut found);
     found.sort_unstable_by_key(|f| f.first);
+    found.retain(|f| !scare_quote(t, f.first, f.last));
+    if found.is_empty() {
+        return Vec::new();
+    }
+    // Names are only read when there is a speaker to resolve.
     let names = speakers::Names::find(t);
     let mut resolved: Vec<(usize, String)> = Vec::new();
     let mut quotes = Vec::with_capacity(found.len());
-    found.retain(|f| !scare_quote(t, f.first, f.last));
     for f in found {
         let speaker_name = f
             .source
