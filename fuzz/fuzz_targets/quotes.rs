@@ -1,5 +1,6 @@
-//! Quotations on raw text: never panic, and every span (content, cue,
-//! speaker) covers exactly its text at its code point offsets.
+//! The language stages on raw text (quotations, entities, amounts, dates):
+//! never panic, and every span covers exactly its text at its code point
+//! offsets.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -21,5 +22,18 @@ fuzz_target!(|data: &[u8]| {
             q.cue.iter().for_each(|s| check(&chars, s));
             q.speaker.iter().for_each(|s| check(&chars, s));
         }
+        let at = |start: usize, end: usize, text: &str| {
+            assert!(start < end && end <= chars.len());
+            assert_eq!(chars[start..end].iter().collect::<String>(), text);
+        };
+        for e in &record.entities {
+            assert!(!e.mentions.is_empty() && !e.name.is_empty());
+            e.mentions.iter().for_each(|m| at(m.start, m.end, &m.text));
+        }
+        for a in &record.amounts {
+            at(a.start, a.end, &a.text);
+            assert!(a.value.is_finite());
+        }
+        record.dates.iter().for_each(|d| at(d.start, d.end, &d.text));
     }
 });

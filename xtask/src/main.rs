@@ -8,9 +8,11 @@
 )]
 
 mod eval_quotes;
+mod genders;
 mod html_eval;
 mod make_warc;
 mod metric;
+mod ner;
 mod polnear;
 mod train_pos;
 mod train_quotes;
@@ -39,6 +41,14 @@ enum Command {
     TrainPos(train_pos::TrainArgs),
     /// Part-of-speech agreement with CoreNLP on PolNeAR dev.
     EvalPos(train_pos::EvalArgs),
+    /// Build the first-name gender list from CoreNLP coreference chains of
+    /// PolNeAR train.
+    BuildGenders(genders::Args),
+    /// Train the entity tagger on CoreNLP silver entity classes of PolNeAR
+    /// train and write its weights.
+    TrainNer(ner::TrainArgs),
+    /// Entity agreement with CoreNLP on PolNeAR dev, per class.
+    EvalNer(ner::EvalArgs),
     /// Train the attribution tagger on PolNeAR train and write its weights.
     TrainQuotes(train_quotes::Args),
     /// Attribution quality (exact/overlap P/R/F1, direct subset, speaker
@@ -51,6 +61,9 @@ fn main() -> Result<()> {
         Command::EvalHtml(args) => html_eval::run(&args),
         Command::MakeWarc(args) => make_warc::run(&args),
         Command::TrainPos(args) => train_pos::train(&args),
+        Command::TrainNer(args) => ner::train(&args),
+        Command::BuildGenders(args) => genders::run(&args),
+        Command::EvalNer(args) => ner::eval(&args),
         Command::EvalPos(args) => train_pos::eval(&args),
         Command::TrainQuotes(args) => train_quotes::run(&args),
         Command::EvalQuotes(args) => eval_quotes::run(&args),

@@ -17,9 +17,12 @@
 
 #![warn(missing_docs)]
 
+mod amounts;
+mod analysis;
 mod captions;
 mod date;
 mod document;
+mod entities;
 mod error;
 mod html;
 mod perceptron;
@@ -28,7 +31,10 @@ mod quotes;
 mod record;
 mod scraped;
 mod text;
+mod timex;
 
+#[doc(hidden)]
+pub use entities::ner::training as ner_training;
 #[doc(hidden)]
 pub use pos::training as pos_training;
 #[doc(hidden)]
@@ -46,7 +52,7 @@ pub use crate::date::normalize_date;
 pub use crate::document::{Body, Document, Hints};
 pub use crate::error::{Error, Result};
 pub use crate::record::{
-    Amount, Caption, Entity, Mention, Quote, QuoteKind, Record, SourceRef, Span,
+    Amount, Caption, DateMention, Entity, Mention, Quote, QuoteKind, Record, SourceRef, Span,
 };
 
 /// Builds a [`Pipeline`].
@@ -56,6 +62,7 @@ pub struct PipelineBuilder {
     html_memory_bytes: usize,
     raw_text: bool,
     quotes: bool,
+    entities: bool,
 }
 
 impl Default for PipelineBuilder {
@@ -65,6 +72,7 @@ impl Default for PipelineBuilder {
             html_memory_bytes: 64 << 20,
             raw_text: false,
             quotes: true,
+            entities: true,
         }
     }
 }
@@ -90,6 +98,14 @@ impl PipelineBuilder {
         self
     }
 
+    /// Find entities, amounts and dates (default on). Off, `entities`,
+    /// `amounts` and `dates` stay empty, and quotation speakers are named
+    /// from capitalised words alone.
+    pub fn entities(mut self, on: bool) -> Self {
+        self.entities = on;
+        self
+    }
+
     /// Find quotations (default on). Off, `quotes` stays empty and the
     /// pipeline only cleans the text and reads the metadata.
     pub fn quotes(mut self, on: bool) -> Self {
@@ -104,6 +120,15 @@ impl PipelineBuilder {
             knobs: html::Knobs::default(),
         }
     }
+}
+
+/// What the language stages find in one article.
+#[derive(Default)]
+struct Language {
+    quotes: Vec<Quote>,
+    entities: Vec<Entity>,
+    amounts: Vec<Amount>,
+    dates: Vec<DateMention>,
 }
 
 /// Turns [`Document`]s into [`Record`]s. Cheap to share across threads.
@@ -224,6 +249,34 @@ fn first_some(a: &Option<String>, b: Option<String>) -> Option<String> {
 }
 
 impl Pipeline {
+    /// The language stages: entities, then quotations whose speakers the
+    /// entity layer resolves, then speakers added to the entities; amounts
+    /// and dates beside them.
+    fn language(&self, text: &str, date: Option<&str>) -> Language {
+        let mut out = Language::default();
+        if !self.config.quotes && !self.config.entities {
+            return out;
+        }
+        let a = analysis::Analysis::new(text);
+        if !self.config.entities {
+            let names = entities::people::Names::find(&a.t);
+            out.quotes = quotes::extract(a, &names);
+            return out;
+        }
+        let mut layer = entities::analyze(&a);
+        out.amounts = amounts::extract(&a);
+        layer.drop_inside(&out.amounts);
+        out.dates = timex::extract(&a, date);
+        if self.config.quotes {
+            out.quotes = quotes::extract(a, &layer.names);
+        }
+        layer.name_people(&mut out.quotes);
+        layer.name_bodies(&mut out.quotes);
+        layer.add_speakers(&out.quotes);
+        out.entities = layer.finish();
+        out
+    }
+
     /// A builder with default settings.
     pub fn builder() -> PipelineBuilder {
         PipelineBuilder::default()
@@ -270,11 +323,7 @@ impl Pipeline {
         let site = first_some(&hints.site, meta.site).or_else(|| url.as_deref().and_then(host));
         let lang = meta.lang.or_else(|| language(&text));
         let id = first_some(&hints.id, None).unwrap_or_else(|| record_id(url.as_deref(), &text));
-        let quotes = if self.config.quotes {
-            quotes::extract(&text)
-        } else {
-            Vec::new()
-        };
+        let language = self.language(&text, date.as_deref());
         Ok(Record {
             id,
             source: doc.source.clone(),
@@ -286,9 +335,10 @@ impl Pipeline {
             lang,
             text,
             captions,
-            quotes,
-            entities: Vec::new(),
-            amounts: Vec::new(),
+            quotes: language.quotes,
+            entities: language.entities,
+            amounts: language.amounts,
+            dates: language.dates,
         })
     }
 }

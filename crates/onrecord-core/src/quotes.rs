@@ -7,11 +7,12 @@
 
 mod features;
 mod span;
-mod speakers;
 
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::analysis::Analysis;
+use crate::entities::people::Names;
 use crate::perceptron::{Fixed, Model, SplitMix, Trainer};
 use crate::record::{Quote, QuoteKind, Span};
 use crate::text::{Tokens, tokenize};
@@ -232,7 +233,12 @@ fn quoted_share(t: &Tokens<'_>, first: usize, last: usize) -> f32 {
 /// Quotes from the cues' readings. A token of content belongs to one
 /// quote only: where two cues claim overlapping content, the cue nearer to
 /// it keeps it.
-fn assemble(t: &Tokens<'_>, runs: &[Option<u32>], readings: &[Reading]) -> Vec<Quote> {
+fn assemble(
+    t: &Tokens<'_>,
+    runs: &[Option<u32>],
+    readings: &[Reading],
+    names: &Names,
+) -> Vec<Quote> {
     // A cue inside another cue's content is part of what was said, not an
     // attribution of its own ("X called for Y, sources said").
     let inside =
@@ -285,15 +291,16 @@ fn assemble(t: &Tokens<'_>, runs: &[Option<u32>], readings: &[Reading]) -> Vec<Q
     if found.is_empty() {
         return Vec::new();
     }
-    // Names are only read when there is a speaker to resolve.
-    let names = speakers::Names::find(t);
     let mut resolved: Vec<(usize, String)> = Vec::new();
     let mut quotes = Vec::with_capacity(found.len());
     for f in found {
         let speaker_name = f
             .source
             .and_then(|s| names.resolve(t, s.0, s.1 + 1, &resolved));
-        if let (Some(s), Some(name)) = (f.source, &speaker_name) {
+        // Only people are antecedents of a later "he" or "she".
+        if let (Some(s), Some(name)) = (f.source, &speaker_name)
+            && names.knows(name)
+        {
             resolved.push((s.0, name.clone()));
         }
         let share = quoted_share(t, f.first, f.last);
@@ -448,12 +455,14 @@ fn orphan_quotes(
 }
 
 /// Every attributed statement in `text`.
-pub(crate) fn extract(text: &str) -> Vec<Quote> {
+/// The quotations of an analysed article; speakers are resolved with the
+/// entity layer's person index.
+pub(crate) fn extract(a: Analysis<'_>, names: &Names) -> Vec<Quote> {
     let Some(tagger) = tagger() else {
         return Vec::new();
     };
-    let t = tokenize(text);
-    let p = prepare(&t, &tagger.lexicon);
+    let (t, words) = a.split();
+    let p = prepare(&t, words, &tagger.lexicon);
     let runs = span::quote_runs(&t);
     let readings: Vec<Reading> = find_cues(tagger, &t, &p)
         .into_iter()
@@ -461,7 +470,7 @@ pub(crate) fn extract(text: &str) -> Vec<Quote> {
         .filter(|(r, extra)| !extra || r.tagged_source && !r.contents.is_empty())
         .map(|(r, _)| r)
         .collect();
-    assemble(&t, &runs, &readings)
+    assemble(&t, &runs, &readings, names)
 }
 
 /// Training data and the trainer, for `cargo xtask train-quotes`.
@@ -632,8 +641,8 @@ pub mod training {
         let mut cue_data: Vec<Sequence> = Vec::new();
         let mut span_data: Vec<Sequence> = Vec::new();
         for a in articles {
-            let t = tokenize(&a.text);
-            let p = prepare(&t, &lex);
+            let (t, words) = Analysis::new(&a.text).split();
+            let p = prepare(&t, words, &lex);
             let gold = cue_labels(&t, a);
             for range in paragraphs(&t) {
                 let f = features(&t, &p, range.clone());

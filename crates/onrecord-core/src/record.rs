@@ -95,12 +95,30 @@ pub struct Amount {
     pub start: usize,
     /// One past the last code point.
     pub end: usize,
-    /// The value as a plain number.
+    /// The value as a plain number (the lower bound of a range).
     pub value: f64,
+    /// The upper bound of a range ("5 to 7 thousand"), else absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
     /// ISO 4217 code for money, otherwise a plain unit.
     pub unit: String,
     /// `money`, `count`, `percent` or `duration`.
     pub kind: String,
+}
+
+/// A date mentioned in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateMention {
+    /// The phrase as written ("on Sunday" reads as "Sunday").
+    pub text: String,
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// ISO 8601: a day (`2025-08-10`), a month (`2025-07`), an ISO week
+    /// (`2025-W32`) or a year (`2024`); relative dates are read against the
+    /// article's date, and are null when it has none.
+    pub value: Option<String>,
 }
 
 /// One article, cleaned and structured.
@@ -133,4 +151,7 @@ pub struct Record {
     pub entities: Vec<Entity>,
     /// Money, counts, percentages and durations (filled by the amount stage).
     pub amounts: Vec<Amount>,
+    /// Dates the text mentions.
+    #[serde(default)]
+    pub dates: Vec<DateMention>,
 }

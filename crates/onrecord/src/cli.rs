@@ -18,6 +18,24 @@ pub(crate) enum Command {
     /// Read articles (scraped text, JSONL, HTML, WARC; plain, .gz or .zst)
     /// and write one JSON record per article.
     Extract(ExtractArgs),
+    /// The entity table of a corpus: every person, organisation, place and
+    /// group with the number of articles and mentions, most written first.
+    Entities(EntitiesArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct EntitiesArgs {
+    #[command(flatten)]
+    pub(crate) input: ExtractArgs,
+    /// One JSON object per entity instead of a table.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Only entities of this type (person, org, place, group, other).
+    #[arg(long = "type")]
+    pub(crate) kind: Option<String>,
+    /// Print at most this many entities.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
 }
 
 #[derive(Args)]
@@ -41,9 +59,12 @@ pub(crate) struct ExtractArgs {
     /// Keep plain-text input unchanged in `text` (for offset evaluation).
     #[arg(long)]
     pub(crate) raw_text: bool,
-    /// Skip quotation finding (text and metadata only, faster).
+    /// Skip quotation finding.
     #[arg(long)]
     pub(crate) no_quotes: bool,
+    /// Skip entities, amounts and dates.
+    #[arg(long)]
+    pub(crate) no_entities: bool,
     /// Records over this many bytes are reported and skipped.
     #[arg(long, default_value_t = 64 << 20)]
     pub(crate) max_record_bytes: usize,

@@ -1,1 +1,2 @@
+pub(crate) mod entities;
 pub(crate) mod extract;

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Extract(args) => commands::extract::run(&args),
+        cli::Command::Entities(args) => commands::entities::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -145,15 +145,18 @@ pub(crate) struct Prepared {
     pub(crate) pos: Vec<&'static str>,
 }
 
-pub(crate) fn prepare(t: &Tokens<'_>, lex: &Lexicon) -> Prepared {
+/// Prepares an analysed article (its tokens `t`), taking over its
+/// lowercased words, their hashes and tags.
+pub(crate) fn prepare(
+    t: &Tokens<'_>,
+    (lower, h_word, pos): (Vec<String>, Vec<u64>, Vec<&'static str>),
+    lex: &Lexicon,
+) -> Prepared {
     let n = t.len();
-    let lower: Vec<String> = (0..n).map(|i| t.str(i).to_lowercase()).collect();
     let shapes: Vec<&'static str> = (0..n).map(|i| shape(t.str(i))).collect();
-    let h_word: Vec<u64> = lower.iter().map(|w| hash(w)).collect();
     let h_stem: Vec<u64> = lower.iter().map(|w| hash(stem(w))).collect();
     let cue: Vec<u8> = h_word.iter().map(|&h| lex.class_of_word(h)).collect();
     let stem_cue: Vec<u8> = h_stem.iter().map(|&h| lex.class_of_stem(h)).collect();
-    let pos = crate::pos::tag(t, &lower, &h_word);
     let h_tag = pos.iter().map(|t| hash(t)).collect();
     let h_suffix = lower
         .iter()

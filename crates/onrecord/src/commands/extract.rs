@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use onrecord_core::{Pipeline, SourceRef};
+use onrecord_core::{Pipeline, Record, SourceRef};
 use onrecord_ingest::{FieldNames, Item, Options, Reader};
 use rayon::prelude::*;
 
@@ -24,13 +24,13 @@ use crate::report::Reporter;
 const BATCH_DOCS: usize = 512;
 const BATCH_BYTES: usize = 32 << 20;
 
-enum Outcome {
-    Record(Vec<u8>),
+enum Outcome<T> {
+    Record(T),
     Skipped,
     Failed(SourceRef, String),
 }
 
-fn fields(args: &ExtractArgs) -> FieldNames {
+pub(crate) fn fields(args: &ExtractArgs) -> FieldNames {
     let mut f = FieldNames::default();
     let put = |list: &mut Vec<String>, name: &Option<String>| {
         if let Some(n) = name {
@@ -47,24 +47,34 @@ fn fields(args: &ExtractArgs) -> FieldNames {
     f
 }
 
-fn process(pipeline: &Pipeline, item: onrecord_ingest::Result<Item>) -> Outcome {
+/// Runs one item through the pipeline and `map` (on a worker thread).
+fn process<T>(
+    pipeline: &Pipeline,
+    item: onrecord_ingest::Result<Item>,
+    map: &(dyn Fn(Record) -> Result<T, String> + Sync),
+) -> Outcome<T> {
     match item {
         Err(e) => Outcome::Failed(e.source.clone(), e.kind.to_string()),
         Ok(Item::Skipped { .. }) => Outcome::Skipped,
         Ok(Item::Document(doc)) => {
             let source = doc.source.clone().unwrap_or_default();
-            match pipeline.process(&doc) {
-                Ok(record) => match serde_json::to_vec(&record) {
-                    Ok(mut line) => {
-                        line.push(b'\n');
-                        Outcome::Record(line)
-                    }
-                    Err(e) => Outcome::Failed(source, e.to_string()),
-                },
-                Err(e) => Outcome::Failed(source, e.to_string()),
+            match pipeline
+                .process(&doc)
+                .map_err(|e| e.to_string())
+                .and_then(map)
+            {
+                Ok(out) => Outcome::Record(out),
+                Err(e) => Outcome::Failed(source, e),
             }
         }
     }
+}
+
+/// A record as one JSONL line.
+fn json_line(record: Record) -> Result<Vec<u8>, String> {
+    let mut line = serde_json::to_vec(&record).map_err(|e| e.to_string())?;
+    line.push(b'\n');
+    Ok(line)
 }
 
 /// Writes to a temporary file beside `path`, renamed over it on success, so
@@ -121,10 +131,62 @@ impl AtomicOutput {
     }
 }
 
+/// The output file (written atomically) or standard output.
+pub(crate) struct Output {
+    atomic: Option<AtomicOutput>,
+    stdout: BufWriter<std::io::StdoutLock<'static>>,
+}
+
+impl Output {
+    pub(crate) fn new(path: Option<&Path>) -> Result<Output> {
+        Ok(Output {
+            atomic: path.map(AtomicOutput::create).transpose()?,
+            stdout: BufWriter::with_capacity(1 << 20, std::io::stdout().lock()),
+        })
+    }
+
+    pub(crate) fn writer(&mut self) -> &mut dyn Write {
+        match self.atomic.as_mut().and_then(AtomicOutput::writer) {
+            Some(w) => w,
+            None => &mut self.stdout,
+        }
+    }
+
+    /// Flushes standard output or renames the finished file into place.
+    pub(crate) fn finish(mut self) -> Result<()> {
+        self.stdout.flush().context("cannot write records")?;
+        if let Some(a) = self.atomic.take() {
+            a.commit()?;
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn run(args: &ExtractArgs) -> Result<ExitCode> {
+    let mut output = Output::new(args.output.as_deref())?;
+    let reporter = drive(args, &json_line, &mut |line: Vec<u8>| {
+        output
+            .writer()
+            .write_all(&line)
+            .context("cannot write records")
+    })?;
+    output.finish()?;
+    reporter.finish()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the inputs of `args`, runs every document through the pipeline
+/// and `map` on all cores, and hands the results to `sink` in input order.
+/// Failed records are reported as they come; the reporter holds the counts.
+pub(crate) fn drive<T: Send>(
+    args: &ExtractArgs,
+    map: &(dyn Fn(Record) -> Result<T, String> + Sync),
+    sink: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<Reporter> {
     let pipeline = Pipeline::builder()
         .raw_text(args.raw_text)
         .quotes(!args.no_quotes)
+        .entities(!args.no_entities)
         .max_input_bytes(args.max_record_bytes)
         .build();
     let options = Options {
@@ -171,31 +233,21 @@ pub(crate) fn run(args: &ExtractArgs) -> Result<ExitCode> {
         let _ = sender.send((batch, bytes, reader.files_done()));
     });
 
-    let mut atomic = match &args.output {
-        Some(p) => Some(AtomicOutput::create(p)?),
-        None => None,
-    };
-    let stdout = std::io::stdout();
-    let mut stdout_lock = BufWriter::with_capacity(1 << 20, stdout.lock());
     let bar = progress::bar(args.quiet);
     let start = Instant::now();
     let mut total_bytes = 0usize;
     for (batch, bytes, files_done) in receiver {
-        let outcomes: Vec<Outcome> = pool.install(|| {
+        let outcomes: Vec<Outcome<T>> = pool.install(|| {
             batch
                 .into_par_iter()
-                .map(|item| process(&pipeline, item))
+                .map(|item| process(&pipeline, item, map))
                 .collect()
         });
-        let out: &mut dyn Write = match atomic.as_mut().and_then(AtomicOutput::writer) {
-            Some(w) => w,
-            None => &mut stdout_lock,
-        };
         for outcome in outcomes {
             reporter.summary.read += 1;
             match outcome {
-                Outcome::Record(line) => {
-                    out.write_all(&line).context("cannot write records")?;
+                Outcome::Record(out) => {
+                    sink(out)?;
                     reporter.summary.written += 1;
                 }
                 Outcome::Skipped => reporter.summary.skipped += 1,
@@ -215,10 +267,5 @@ pub(crate) fn run(args: &ExtractArgs) -> Result<ExitCode> {
     if reader_thread.join().is_err() {
         anyhow::bail!("the input reader stopped unexpectedly");
     }
-    stdout_lock.flush().context("cannot write records")?;
-    if let Some(a) = atomic {
-        a.commit()?;
-    }
-    reporter.finish()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(reporter)
 }

@@ -211,3 +211,87 @@ fn no_quotes_leaves_quotes_empty() {
     let records = records(&out.stdout);
     assert_eq!(records[0]["quotes"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn entities_table_counts_articles_and_mentions() {
+    let out = onrecord()
+        .args([
+            "entities", "entities", "quotes", "--json", "--type", "person",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let rows = records(&out.stdout);
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}: {rows:?}"))
+    };
+    // Named in both articles, under one canonical name.
+    assert_eq!(row("Vladimir Putin")["articles"], 2);
+    assert_eq!(row("Keir Starmer")["articles"], 1);
+    assert!(rows.iter().all(|r| r["type"] == "person"));
+    // Most written first.
+    let articles: Vec<u64> = rows
+        .iter()
+        .map(|r| r["articles"].as_u64().unwrap())
+        .collect();
+    assert!(articles.windows(2).all(|w| w[0] >= w[1]), "{articles:?}");
+    assert_eq!(summary(&out.stderr), [2, 2, 0, 0]);
+
+    let table = onrecord()
+        .args(["entities", "entities", "--limit", "3"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "{table}");
+    assert!(lines[0].starts_with("name") && lines[0].ends_with("mentions"));
+}
+
+#[test]
+fn records_carry_entities_amounts_and_dates() {
+    let out = onrecord()
+        .args(["extract", "entities/summit.txt"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let r = &records(&out)[0];
+    assert!(
+        r["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "Vladimir Putin" && e["type"] == "person")
+    );
+    assert!(
+        r["amounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["text"] == "EUR 114 bn" && a["value"] == 114e9 && a["unit"] == "EUR")
+    );
+    assert!(
+        r["dates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["text"] == "Sunday")
+    );
+    let off = onrecord()
+        .args(["extract", "entities/summit.txt", "--no-entities"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let r = &records(&off)[0];
+    assert_eq!(r["entities"].as_array().unwrap().len(), 0);
+    assert_eq!(r["amounts"].as_array().unwrap().len(), 0);
+}

@@ -1,8 +1,10 @@
-//! Speaker names: a speaker mention resolved, within the article, to the
+//! Person names of an article, shared by the entity and attribution
+//! stages. Speaker names: a speaker mention resolved, within the article, to the
 //! fullest name the article uses ("he", "the Russian President", "Putin" ->
 //! "Vladimir Putin").
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::text::Tokens;
 
@@ -125,6 +127,17 @@ const TITLES: &[&str] = &[
     "pollster",
 ];
 
+/// Words in [`TITLES`] that strip a cap run's opening but are no role.
+const NOT_ROLES: &[&str] = &[
+    "later",
+    "earlier",
+    "asked",
+    "said",
+    "says",
+    "told",
+    "according",
+];
+
 /// Words that open a sentence without being part of the name after them.
 const OPENERS: &[&str] = &[
     "the",
@@ -166,6 +179,36 @@ const OPENERS: &[&str] = &[
     "according",
 ];
 
+/// What a pronoun or a first name says of a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gender {
+    Male,
+    Female,
+}
+
+/// First names and the pronoun used for them, learned from PolNeAR train
+/// (`cargo xtask build-genders`).
+const FIRST_NAMES: &str = include_str!("../../data/first-names.txt");
+
+fn first_name_gender(w: &str) -> Option<Gender> {
+    static LIST: OnceLock<HashMap<&'static str, Gender>> = OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        FIRST_NAMES
+            .lines()
+            .filter_map(|l| {
+                let (name, g) = l.split_once('\t')?;
+                let g = match g {
+                    "m" => Gender::Male,
+                    "f" => Gender::Female,
+                    _ => return None,
+                };
+                Some((name, g))
+            })
+            .collect()
+    });
+    list.get(w).copied()
+}
+
 const MALE: &[&str] = &["he", "him", "his", "himself"];
 const FEMALE: &[&str] = &["she", "her", "hers", "herself"];
 
@@ -173,8 +216,26 @@ fn bare(w: &str) -> String {
     w.trim_end_matches('.').to_lowercase()
 }
 
+/// Whether a word is a title or role word ("President", "Sen.").
+pub(crate) fn is_title_word(w: &str) -> bool {
+    is_title(w)
+}
+
 fn is_title(w: &str) -> bool {
-    TITLES.contains(&bare(w).as_str())
+    // Without allocating: titles are short ASCII words.
+    let w = w.trim_end_matches('.');
+    if w.len() > 16 || !w.is_ascii() {
+        return false;
+    }
+    let mut buf = [0u8; 16];
+    let lower = &mut buf[..w.len()];
+    lower.copy_from_slice(w.as_bytes());
+    lower.make_ascii_lowercase();
+    std::str::from_utf8(lower).is_ok_and(|l| TITLE_SET.with(|set| set.contains(l)))
+}
+
+thread_local! {
+    static TITLE_SET: std::collections::HashSet<&'static str> = TITLES.iter().copied().collect();
 }
 
 fn is_cap(w: &str) -> bool {
@@ -203,6 +264,25 @@ impl Name {
     fn text(&self) -> String {
         self.words.join(" ")
     }
+
+    /// The gender a title ("Mrs.") or first name tells, if any.
+    fn gender(&self) -> Option<Gender> {
+        let titled = self.role.as_deref().and_then(|r| {
+            r.split(' ').find_map(|w| match w {
+                "mr" | "sir" | "lord" | "king" | "prince" | "businessman" | "spokesman"
+                | "chairman" => Some(Gender::Male),
+                "mrs" | "ms" | "miss" | "dame" | "lady" | "queen" | "princess" | "spokeswoman"
+                | "chairwoman" => Some(Gender::Female),
+                _ => None,
+            })
+        });
+        titled.or_else(|| {
+            self.words
+                .first()
+                .filter(|_| self.words.len() >= 2)
+                .and_then(|w| first_name_gender(w))
+        })
+    }
 }
 
 /// Proper names of an article, with the roles written beside them.
@@ -210,6 +290,9 @@ pub(crate) struct Names {
     names: Vec<Name>,
     by_last: HashMap<String, usize>,
     roles: HashMap<String, Vec<usize>>,
+    /// Built from the entity tagger's people (rather than from every
+    /// capitalised run): a lone word is a person's name too.
+    tagged: bool,
 }
 
 fn name_from(t: &Tokens<'_>, from: usize, to: usize, sentence_start: bool) -> Option<Name> {
@@ -276,6 +359,35 @@ impl Names {
             }
             i = j;
         }
+        Names::index(names, false)
+    }
+
+    /// Names from the entity tagger's person spans (token ranges), each
+    /// taking the titles written before it ("Russian President").
+    pub(crate) fn from_persons(t: &Tokens<'_>, persons: &[(usize, usize)]) -> Names {
+        let mut names = Vec::new();
+        for &(s, e) in persons {
+            let sentence = t.tokens[s].sentence;
+            let mut start = s;
+            while start > 0 && t.tokens[start - 1].sentence == sentence {
+                let w = t.str(start - 1);
+                let title = is_title(w) && !NOT_ROLES.contains(&bare(w).as_str());
+                let qualifier = is_cap(w) && start < s && is_title(t.str(start));
+                if !(title || qualifier) {
+                    break;
+                }
+                start -= 1;
+            }
+            let at_start = t.sentences_start(start) == start
+                || matches!(t.str(start.saturating_sub(1)), "“" | "\"" | "(" | "‘");
+            if let Some(name) = name_from(t, start, e, at_start) {
+                names.push(name);
+            }
+        }
+        Names::index(names, true)
+    }
+
+    fn index(names: Vec<Name>, tagged: bool) -> Names {
         let mut by_last: HashMap<String, usize> = HashMap::new();
         let mut roles: HashMap<String, Vec<usize>> = HashMap::new();
         for (k, n) in names.iter().enumerate() {
@@ -307,6 +419,7 @@ impl Names {
             names,
             by_last,
             roles,
+            tagged,
         }
     }
 
@@ -314,7 +427,66 @@ impl Names {
         let last = words.last()?.to_lowercase();
         let &k = self.by_last.get(&last)?;
         let full = &self.names[k];
-        (full.words.len() >= words.len()).then(|| full.text())
+        // Every word written is in the full name ("North Korea" is not
+        // "N. Korea", "Jeh Johnson" not "Gary Johnson").
+        let agrees = words
+            .iter()
+            .all(|w| full.words.iter().any(|f| f.eq_ignore_ascii_case(w)));
+        (full.words.len() >= words.len() && agrees).then(|| full.text())
+    }
+
+    /// Whether `name` is the full name of a person of the article.
+    pub(crate) fn knows(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n.text() == name)
+    }
+
+    /// The canonical name of a person written `written` ("President
+    /// Vladimir Putin", "Putin's", "Putin"): titles and possessive off, the
+    /// fullest name the article gives for that surname, else for that
+    /// first name when only one person has it.
+    pub(crate) fn canonical(&self, written: &str) -> String {
+        let mut words: Vec<String> = written
+            .split_whitespace()
+            .map(|w| strip_possessive(w).to_owned())
+            .filter(|w| !w.is_empty())
+            .collect();
+        while words.len() > 1 && is_title(&words[0]) {
+            words.remove(0);
+        }
+        if let Some(full) = self.fullest(&words) {
+            return full;
+        }
+        if let [only] = words.as_slice() {
+            let mut holders = self
+                .names
+                .iter()
+                .filter(|n| n.words.len() >= 2 && n.words[0] == *only)
+                .map(Name::text);
+            if let Some(first) = holders.next()
+                && holders.all(|h| h == first)
+            {
+                return first;
+            }
+        }
+        words.join(" ")
+    }
+
+    /// Whether a word (possessive allowed) is the surname of a person the
+    /// article names in full.
+    pub(crate) fn is_surname(&self, word: &str) -> bool {
+        let w = strip_possessive(word).to_lowercase();
+        self.by_last
+            .get(&w)
+            .is_some_and(|&k| self.names[k].words.len() >= 2)
+    }
+
+    /// The one person an exact role names ("russian president").
+    pub(crate) fn role_of(&self, role: &[&str]) -> Option<String> {
+        let role: Vec<String> = role.iter().map(|w| bare(w)).collect();
+        if !role.last().is_some_and(|w| is_title(w)) {
+            return None;
+        }
+        self.by_role(&role.join(" "))
     }
 
     fn by_role(&self, role: &str) -> Option<String> {
@@ -328,17 +500,31 @@ impl Names {
 
     /// The person a pronoun at token `at` most likely refers to: the
     /// nearest earlier multi-word name (or earlier resolved speaker).
-    fn antecedent(&self, at: usize, earlier_speakers: &[(usize, String)]) -> Option<String> {
+    fn antecedent(
+        &self,
+        at: usize,
+        earlier_speakers: &[(usize, String)],
+        gender: Option<Gender>,
+    ) -> Option<String> {
+        let fits = |g: Option<Gender>| gender.is_none() || g.is_none() || g == gender;
         let speaker = earlier_speakers
             .iter()
             .rev()
-            .find(|(pos, name)| *pos < at && name.contains(' '))
+            .find(|(pos, name)| {
+                *pos < at
+                    && (name.contains(' ') || self.tagged)
+                    && fits(name.split(' ').next().and_then(first_name_gender))
+            })
             .map(|(pos, name)| (*pos, name.clone()));
         let name = self
             .names
             .iter()
             .rev()
-            .find(|n| n.first_token < at && (n.words.len() >= 2 || n.role.is_some()))
+            .find(|n| {
+                n.first_token < at
+                    && (n.words.len() >= 2 || n.role.is_some() || self.tagged)
+                    && fits(n.gender())
+            })
             .map(|n| {
                 (
                     n.first_token,
@@ -366,8 +552,11 @@ impl Names {
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
         if lower.len() == 1 {
             let w = lower[0].as_str();
-            if MALE.contains(&w) || FEMALE.contains(&w) {
-                return self.antecedent(from, earlier_speakers);
+            if MALE.contains(&w) {
+                return self.antecedent(from, earlier_speakers, Some(Gender::Male));
+            }
+            if FEMALE.contains(&w) {
+                return self.antecedent(from, earlier_speakers, Some(Gender::Female));
             }
             if matches!(w, "i" | "we" | "they" | "it" | "you" | "us" | "them" | "me") {
                 return None;
@@ -430,7 +619,7 @@ impl Names {
                     .collect();
                 // A lone capitalised word opening the sentence ("Officials
                 // in Kyiv") is no name.
-                let sentence_initial = at_start && cap_words.len() == 1;
+                let sentence_initial = at_start && cap_words.len() == 1 && !self.tagged;
                 if !cap_words.is_empty()
                     && !sentence_initial
                     && !is_title(&cap_words[0])
@@ -459,7 +648,10 @@ impl Names {
             }
             // "the Russian leader" after "Russian President Vladimir Putin".
             if role.len() == 2
-                && is_title(&role[1])
+                && matches!(
+                    role[1].as_str(),
+                    "leader" | "president" | "premier" | "chief"
+                )
                 && let Some(name) = self.by_role(&format!("{} *", role[0]))
             {
                 return Some(name);
