@@ -49,6 +49,9 @@ pub(crate) struct Args {
     /// Examples to print per error kind.
     #[arg(long, default_value_t = 1)]
     examples: usize,
+    /// Error kinds to print, most common first.
+    #[arg(long, default_value_t = 10)]
+    kinds: usize,
     /// Runs of the pipeline to time (the best is reported).
     #[arg(long, default_value_t = 3)]
     repeat: usize,
@@ -549,7 +552,7 @@ fn print_counts(label: &str, c: &Counts) {
     };
     let (_, _, cf) = prf(c.cue_match, c.cue_pred, c.cue_gold);
     println!(
-        "{label:<14} gold {:>5} found {:>5} | exact P {ep:.3} R {er:.3} F1 {ef:.3} | overlap P {op:.3} R {or:.3} F1 {of:.3} | direct overlap P {dp:.3} R {dr:.3} F1 {df:.3}, exact F1 {def:.3} ({} gold) | speaker acc {sa:.3} | cue overlap F1 {cf:.3}",
+        "{label:<14} gold {:>5} found {:>5} | exact P {ep:.3} R {er:.3} F1 {ef:.3} | overlap P {op:.3} R {or:.3} F1 {of:.3} | direct overlap P {dp:.4} R {dr:.4} F1 {df:.4}, exact F1 {def:.3} ({} gold) | speaker acc {sa:.3} | cue overlap F1 {cf:.3}",
         c.gold, c.pred, c.d_gold
     );
 }
@@ -680,7 +683,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let mut kinds: Vec<(&String, &Vec<String>)> = errors.iter().collect();
     kinds.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
     println!("most common errors:");
-    for (kind, examples) in kinds.iter().take(10) {
+    for (kind, examples) in kinds.iter().take(args.kinds) {
         println!("{:>5}  {kind}", examples.len());
         for e in examples.iter().take(args.examples) {
             println!("         e.g. {e}");

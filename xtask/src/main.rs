@@ -14,6 +14,7 @@ mod make_warc;
 mod metric;
 mod ner;
 mod polnear;
+mod speaker_names;
 mod train_pos;
 mod train_quotes;
 
@@ -49,6 +50,9 @@ enum Command {
     TrainNer(ner::TrainArgs),
     /// Entity agreement with CoreNLP on PolNeAR dev, per class.
     EvalNer(ner::EvalArgs),
+    /// Speaker names against the people CoreNLP's coreference chains name
+    /// on PolNeAR dev, with and without the entity stage.
+    EvalSpeakerNames(speaker_names::Args),
     /// Train the attribution tagger on PolNeAR train and write its weights.
     TrainQuotes(train_quotes::Args),
     /// Attribution quality (exact/overlap P/R/F1, direct subset, speaker
@@ -67,6 +71,7 @@ fn main() -> Result<()> {
         Command::EvalPos(args) => train_pos::eval(&args),
         Command::TrainQuotes(args) => train_quotes::run(&args),
         Command::EvalQuotes(args) => eval_quotes::run(&args),
+        Command::EvalSpeakerNames(args) => speaker_names::run(&args),
     }
 }
 

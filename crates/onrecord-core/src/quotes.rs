@@ -15,7 +15,7 @@ use crate::analysis::Analysis;
 use crate::entities::people::Names;
 use crate::perceptron::{Fixed, Model, SplitMix, Trainer};
 use crate::record::{Quote, QuoteKind, Span};
-use crate::text::{Tokens, tokenize};
+use crate::text::{Tokens, is_double_mark, tokenize};
 use features::{B_CUE, I_CUE, LABELS, Lexicon, O, Prepared, allowed, features, prepare};
 use span::{S_B_CON, S_B_SRC, S_CUE, S_I_CON, S_I_SRC, S_LABELS, S_O};
 
@@ -286,8 +286,31 @@ fn assemble(
         })
         .collect();
     orphan_quotes(t, runs, readings, &mut found);
+    transcript_turns(t, &mut found);
+    close_quotations(t, runs, &mut found);
     found.sort_unstable_by_key(|f| f.first);
-    found.retain(|f| !scare_quote(t, f.first, f.last));
+    // A short quoted phrase stands when a cue right before it claims it
+    // ("call them “lone wolves”", "has used the phrase “Islamic
+    // terrorism”"): it is the naming, not a scare quote.
+    let claimed = |f: &Found| {
+        f.cue
+            .is_some_and(|(_, cl)| cl < f.first && f.first - cl <= 3)
+            && (f.first..=f.last)
+                .filter(|&i| t.str(i).chars().any(char::is_alphanumeric))
+                .all(|i| t.tokens[i].in_quote)
+    };
+    // Titles and nicknames are named, not said ("a chapter titled
+    // “Arrogant,”").
+    let naming = |f: &Found| {
+        f.cue.is_some_and(|(c, cl)| {
+            c == cl
+                && matches!(
+                    t.str(c).to_lowercase().as_str(),
+                    "titled" | "entitled" | "dubbed" | "nicknamed" | "headlined" | "headline"
+                )
+        })
+    };
+    found.retain(|f| !naming(f) && (claimed(f) || !scare_quote(t, f.first, f.last)));
     if found.is_empty() {
         return Vec::new();
     }
@@ -332,7 +355,35 @@ fn scare_quote(t: &Tokens<'_>, first: usize, last: usize) -> bool {
         .count();
     let sentence_inside = (first..=last)
         .any(|i| t.tokens[i].in_quote && matches!(t.str(i), "." | "?" | "!" | "," | "..."));
-    quoted > 0 && quoted <= SCARE_QUOTE_WORDS && words <= 6 && !sentence_inside
+    if quoted > 0 && quoted <= SCARE_QUOTE_WORDS && words <= 6 && !sentence_inside {
+        return true;
+    }
+    // A title in title case ("“The Steve Harvey Morning Show,”", "State of
+    // the Union."): every quoted word capitalised but short function words.
+    let quoted_words: Vec<&str> = (first..=last)
+        .filter(|&i| is_word(i) && t.tokens[i].in_quote)
+        .map(|i| t.str(i))
+        .collect();
+    let small = |w: &str| {
+        matches!(
+            w,
+            "of" | "the" | "and" | "a" | "an" | "in" | "on" | "for" | "to" | "at" | "with"
+        )
+    };
+    let capitalised = quoted_words
+        .iter()
+        .filter(|w| w.starts_with(char::is_uppercase))
+        .count();
+    // A rating or a sentence ("“Mostly True.”") is said, not a title.
+    let ends_sentence =
+        (first..=last).any(|i| t.tokens[i].in_quote && matches!(t.str(i), "." | "?" | "!"));
+    quoted == words
+        && (2..=6).contains(&quoted)
+        && capitalised >= 2
+        && quoted_words
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase) || small(w))
+        && !ends_sentence
 }
 
 /// Quoted words up to which a short quoted phrase counts as a scare quote.
@@ -344,6 +395,97 @@ struct Found {
     last: usize,
     cue: Option<(usize, usize)>,
     source: Option<(usize, usize)>,
+}
+
+/// A quotation read from its opening mark runs to its closing mark in the
+/// same paragraph when nothing else was read in between ("“What has
+/// happened is this. The campaign has sent ...”" is one quote, not its
+/// first sentence).
+fn close_quotations(t: &Tokens<'_>, runs: &[Option<u32>], found: &mut [Found]) {
+    found.sort_unstable_by_key(|f| f.first);
+    for k in 0..found.len() {
+        let f = &found[k];
+        let Some(run) = runs[f.first] else { continue };
+        if !is_double_mark(t.str(f.first)) || runs.get(f.last + 1).copied().flatten() != Some(run) {
+            continue;
+        }
+        let mut end = f.last;
+        while end + 1 < t.len()
+            && runs[end + 1] == Some(run)
+            && t.tokens[end + 1].paragraph == t.tokens[f.first].paragraph
+        {
+            end += 1;
+        }
+        let next = found.get(k + 1).map_or(usize::MAX, |n| n.first);
+        let cue_inside = found[k]
+            .cue
+            .is_some_and(|(c, _)| c > found[k].last && c <= end);
+        if end < next && !cue_inside {
+            found[k].last = end;
+        }
+    }
+}
+
+/// Transcripts: paragraphs that open with a name in capitals and a colon
+/// ("WALLACE: Let's start ...", also inside one long quotation) are turns,
+/// each its speaker's own quote, whatever the tagger read over them. Two
+/// speakers at least make a transcript (a lone "WASHINGTON:" is a dateline).
+fn transcript_turns(t: &Tokens<'_>, found: &mut Vec<Found>) {
+    let caps = |i: usize| {
+        let w = t.str(i);
+        w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase)
+    };
+    // (name first, name last, colon, paragraph's last token)
+    let mut turns: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for p in (0..t.len()).filter(|&i| t.starts_paragraph(i)) {
+        let start = if is_double_mark(t.str(p)) { p + 1 } else { p };
+        let mut k = start;
+        while k < t.len() && k - start < 3 && caps(k) {
+            k += 1;
+        }
+        if k == start || k >= t.len() || t.str(k) != ":" {
+            continue;
+        }
+        let mut end = k;
+        while end + 1 < t.len() && !t.starts_paragraph(end + 1) {
+            end += 1;
+        }
+        if end > k {
+            turns.push((start, k - 1, k, end));
+        }
+    }
+    let speakers: std::collections::HashSet<&str> = turns.iter().map(|x| t.str(x.0)).collect();
+    if turns.len() < 2 || speakers.len() < 2 {
+        return;
+    }
+    // What the tagger read over the turns keeps only what comes before
+    // the first of them.
+    let opens = |x: &(usize, usize, usize, usize)| {
+        if x.0 > 0 && is_double_mark(t.str(x.0 - 1)) {
+            x.0 - 1
+        } else {
+            x.0
+        }
+    };
+    found.retain_mut(
+        |f| match turns.iter().find(|x| opens(x) <= f.last && f.first <= x.3) {
+            None => true,
+            Some(x) if opens(x) > f.first => {
+                f.last = opens(x) - 1;
+                (f.first..=f.last).any(|i| t.str(i).chars().any(char::is_alphanumeric))
+            }
+            Some(_) => false,
+        },
+    );
+    for (first, last, colon, end) in turns {
+        found.push(Found {
+            first: colon + 1,
+            last: end,
+            cue: Some((colon, colon)),
+            source: Some((first, last)),
+        });
+    }
+    found.sort_unstable_by_key(|f| f.first);
 }
 
 /// Words in a quotation for it to stand as a quote without a cue: shorter

@@ -551,7 +551,12 @@ impl Names {
         let words: Vec<&str> = (from..to).map(|i| t.str(i)).collect();
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
         if lower.len() == 1 {
-            let w = lower[0].as_str();
+            // "He's", "she'll": the pronoun without its contraction.
+            let w = ["'s", "’s", "'ll", "’ll", "'d", "’d"]
+                .iter()
+                .find_map(|c| lower[0].strip_suffix(c))
+                .filter(|p| MALE.contains(p) || FEMALE.contains(p))
+                .unwrap_or(lower[0].as_str());
             if MALE.contains(&w) {
                 return self.antecedent(from, earlier_speakers, Some(Gender::Male));
             }
@@ -667,5 +672,45 @@ impl Names {
         let text = &t.text[t.tokens[from].byte_start..t.tokens[end - 1].byte_end];
         let text = text.trim_end_matches([',', ' ']);
         Some(strip_possessive(text.trim()).to_owned()).filter(|s| !s.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn names<'a>(text: &'a str, persons: &[(usize, usize)]) -> (Tokens<'a>, Names) {
+        let t = tokenize(text);
+        let n = Names::from_persons(&t, persons);
+        (t, n)
+    }
+
+    fn at(t: &Tokens<'_>, word: &str) -> usize {
+        (0..t.len()).rfind(|&i| t.str(i) == word).unwrap_or(0)
+    }
+
+    #[test]
+    fn pronouns_with_contractions_and_gender() {
+        let text = "Tom Smith met Mary Jones. He’s said it twice, and she'll say it again.";
+        // Tom Smith: tokens 0..2; Mary Jones: 3..5.
+        let (t, n) = names(text, &[(0, 2), (3, 5)]);
+        let he = at(&t, "He’s");
+        assert_eq!(n.resolve(&t, he, he + 1, &[]).as_deref(), Some("Tom Smith"));
+        let she = at(&t, "she'll");
+        assert_eq!(
+            n.resolve(&t, she, she + 1, &[]).as_deref(),
+            Some("Mary Jones")
+        );
+    }
+
+    #[test]
+    fn surnames_take_the_fullest_agreeing_name() {
+        let text = "Jeh Johnson met Gary Johnson and Vladimir Putin. Putin spoke.";
+        let (_, n) = names(text, &[(0, 2), (3, 5), (6, 8)]);
+        assert_eq!(n.canonical("Putin"), "Vladimir Putin");
+        assert_eq!(n.canonical("President Vladimir Putin's"), "Vladimir Putin");
+        assert_eq!(n.canonical("Gary Johnson"), "Gary Johnson");
+        assert!(n.knows("Jeh Johnson") && !n.knows("Putin"));
     }
 }

@@ -129,6 +129,53 @@ fn quotes_in_cleaned_text_point_into_the_cleaned_text() {
     }
 }
 
+#[test]
+fn transcript_turns_are_their_speakers_quotes() {
+    let text = "Fox News host Chris Wallace questioned Gov. Mike Pence on Sunday. Partial transcript as follows:\n\n\"WALLACE: Let's start with the debate. Will Gennifer Flowers be there tomorrow night?\n\n\"PENCE: Well, look, she will not be attending the debate tomorrow night.\n\n\"WALLACE: Do you really see those two as equivalent?\"\n\nThe debate is on Monday.";
+    let record = raw(text);
+    let chars: Vec<char> = record.text.chars().collect();
+    let turns: Vec<(&str, &str, Option<&str>)> = record
+        .quotes
+        .iter()
+        .inspect(|q| check_quote(&chars, q))
+        .filter(|q| q.cue.as_ref().is_some_and(|c| c.text == ":"))
+        .map(|q| {
+            (
+                q.speaker.as_ref().map_or("", |s| s.text.as_str()),
+                q.content.text.as_str(),
+                q.speaker_name.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(turns.len(), 3, "{:#?}", record.quotes);
+    assert_eq!(turns[0].0, "WALLACE");
+    assert!(turns[0].1.starts_with("Let's start with the debate."));
+    assert_eq!(turns[1].0, "PENCE");
+    assert_eq!(turns[1].2, Some("Mike Pence"));
+    assert!(turns[2].1.starts_with("Do you really see"));
+}
+
+#[test]
+fn titles_and_nicknames_are_not_quotes() {
+    let text = "The book has a chapter titled “Arrogant,” which the senator disputes. She spoke on “The Steve Harvey Morning Show,” on Tuesday. “We will win,” she said.";
+    let record = raw(text);
+    let contents: Vec<&str> = record
+        .quotes
+        .iter()
+        .map(|q| q.content.text.as_str())
+        .collect();
+    assert!(
+        contents
+            .iter()
+            .all(|c| !c.contains("Arrogant") && !c.contains("Steve Harvey")),
+        "{contents:?}"
+    );
+    assert!(
+        contents.iter().any(|c| c.contains("We will win")),
+        "{contents:?}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
