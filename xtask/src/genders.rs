@@ -6,16 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Silver {
-    id: String,
-    tokens: Vec<crate::train_pos::SilverToken>,
-    #[serde(default)]
-    coref: Vec<Vec<(usize, usize)>>,
-}
+use anyhow::Result;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -33,13 +24,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         .into_iter()
         .map(|a| (a.id, a.text.chars().collect()))
         .collect();
-    let path = dir.join("train.corenlp.jsonl");
-    let body =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     // first name -> (he chains, she chains)
     let mut counts: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-    for line in body.lines().filter(|l| !l.trim().is_empty()) {
-        let s: Silver = serde_json::from_str(line).context("silver line")?;
+    for s in crate::train_pos::silver_file("train")? {
         let Some(text) = texts.get(&s.id) else {
             continue;
         };

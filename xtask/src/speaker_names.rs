@@ -8,17 +8,10 @@
 
 use std::collections::HashMap;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use onrecord_core::{Body, Document, Pipeline, Quote};
-use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Silver {
-    id: String,
-    tokens: Vec<crate::train_pos::SilverToken>,
-    #[serde(default)]
-    coref: Vec<Vec<(usize, usize)>>,
-}
+use crate::train_pos::Silver;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -101,14 +94,10 @@ fn reference(text: &[char], silver: &Silver, (s, e): (usize, usize)) -> Option<S
 pub(crate) fn run(args: &Args) -> Result<()> {
     let dir = crate::shared_data().join("polnear");
     let gold = crate::polnear::read(&dir.join("dev.jsonl"))?;
-    let path = dir.join("dev.corenlp.jsonl");
-    let body =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let silver: HashMap<String, Silver> = body
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<Silver>(l).map(|s| (s.id.clone(), s)))
-        .collect::<Result<_, _>>()?;
+    let silver: HashMap<String, Silver> = crate::train_pos::silver_file("dev")?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
     let run = |entities: bool| -> Vec<Vec<Quote>> {
         let p = Pipeline::builder()
             .raw_text(true)

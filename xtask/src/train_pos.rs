@@ -8,10 +8,27 @@ use anyhow::{Context, Result};
 use onrecord_core::pos_training::{Article, accuracy, train as train_model};
 use serde::Deserialize;
 
+/// One article of the CoreNLP silver files: tokens and coreference chains
+/// (code point ranges).
 #[derive(Deserialize)]
-struct Silver {
-    id: String,
-    tokens: Vec<SilverToken>,
+pub(crate) struct Silver {
+    pub(crate) id: String,
+    pub(crate) tokens: Vec<SilverToken>,
+    #[serde(default)]
+    pub(crate) coref: Vec<Vec<(usize, usize)>>,
+}
+
+/// Every article of a split's silver file.
+pub(crate) fn silver_file(split: &str) -> Result<Vec<Silver>> {
+    let path = crate::shared_data()
+        .join("polnear")
+        .join(format!("{split}.corenlp.jsonl"));
+    let body =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    body.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).context("silver line"))
+        .collect()
 }
 
 /// A silver token: code point range, part of speech, entity class.
@@ -24,17 +41,10 @@ pub(crate) fn silver(split: &str) -> Result<Vec<(String, Vec<SilverToken>)>> {
         .into_iter()
         .map(|a| (a.id, a.text))
         .collect();
-    let path = dir.join(format!("{split}.corenlp.jsonl"));
-    let body =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let mut out = Vec::new();
-    for line in body.lines().filter(|l| !l.trim().is_empty()) {
-        let s: Silver = serde_json::from_str(line).context("silver line")?;
-        if let Some(text) = texts.get(&s.id) {
-            out.push((text.clone(), s.tokens));
-        }
-    }
-    Ok(out)
+    Ok(silver_file(split)?
+        .into_iter()
+        .filter_map(|s| texts.get(&s.id).map(|text| (text.clone(), s.tokens)))
+        .collect())
 }
 
 fn pos_articles(split: &str) -> Result<Vec<Article>> {

@@ -272,6 +272,21 @@ struct Number {
     scale: f64,
 }
 
+impl Number {
+    /// A number written as one token of digits at `i` ("3.5m", "EUR250").
+    fn one_token(value: f64, i: usize, scale: f64) -> Number {
+        Number {
+            value,
+            max: None,
+            end: i + 1,
+            digits: true,
+            yearlike: false,
+            vague: false,
+            scale,
+        }
+    }
+}
+
 struct Reader<'x, 'a> {
     a: &'x Analysis<'a>,
 }
@@ -365,25 +380,10 @@ impl Reader<'_, '_> {
         } else if let Some(rest) = glued_code(raw).map(|_| &raw[3..])
             && let Some(value) = scaled(rest, 1.0).or_else(|| attached(rest).map(|(v, _)| v))
         {
-            Number {
-                value,
-                max: None,
-                end: i + 1,
-                digits: true,
-                yearlike: false,
-                vague: false,
-                scale: 1.0,
-            }
+            Number::one_token(value, i, 1.0)
         } else if let Some((value, suffix)) = attached(raw) {
-            Number {
-                value,
-                max: None,
-                end: i + 1,
-                digits: true,
-                yearlike: false,
-                vague: false,
-                scale: lookup(SCALES, &suffix.to_ascii_lowercase()).unwrap_or(1.0),
-            }
+            let scale = lookup(SCALES, &suffix.to_ascii_lowercase()).unwrap_or(1.0);
+            Number::one_token(value, i, scale)
         } else if let Some(v) = lookup(VAGUE, low) {
             // "tens of thousands", "hundreds of millions".
             let (value, end) = match lookup(VAGUE, self.low(i + 2)) {

@@ -695,6 +695,44 @@ impl Trainer {
     }
 }
 
+/// Trains on labelled sequences: features seen fewer than `min_count`
+/// times are dropped, then `epochs` passes in an order shuffled from
+/// `seed`; `log` gets each pass's token accuracy. Deterministic.
+pub(crate) fn fit(
+    data: Vec<(Features, Vec<usize>)>,
+    labels: usize,
+    allowed: &dyn Fn(Option<usize>, usize) -> bool,
+    min_count: u32,
+    (epochs, seed): (usize, u64),
+    log: &mut dyn FnMut(usize, f64),
+) -> Trainer {
+    let mut counts: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for (f, _) in &data {
+        for &id in f.ids() {
+            *counts.entry(id).or_default() += 1;
+        }
+    }
+    let keep = |id: u32| counts.get(&id).is_some_and(|&c| c >= min_count);
+    let data: Vec<_> = data
+        .into_iter()
+        .map(|(f, g)| (f.filtered(&keep), g))
+        .collect();
+    let mut trainer = Trainer::new(labels, allowed);
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut rng = SplitMix(seed);
+    for epoch in 0..epochs {
+        rng.shuffle(&mut order);
+        let (mut wrong, mut total) = (0usize, 0usize);
+        for &k in &order {
+            let (f, g) = &data[k];
+            wrong += trainer.learn(f, g, &Fixed::default());
+            total += g.len();
+        }
+        log(epoch, 1.0 - wrong as f64 / total.max(1) as f64);
+    }
+    trainer
+}
+
 /// A small deterministic generator for shuffling training data.
 pub(crate) struct SplitMix(pub(crate) u64);
 

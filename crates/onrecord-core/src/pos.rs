@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use crate::perceptron::{Features, Fixed, Fx, Model, SplitMix, Trainer, hash, word_at};
+use crate::perceptron::{Features, Fixed, Fx, Model, fit, hash, word_at};
 use crate::text::{Tokens, tokenize};
 
 const MODEL_BYTES: &[u8] = include_bytes!("../models/pos.bin");
@@ -226,30 +226,7 @@ pub mod training {
                 }
             }
         }
-        let mut counts: HashMap<u32, u32> = HashMap::new();
-        for (f, _) in &data {
-            for &id in f.ids() {
-                *counts.entry(id).or_default() += 1;
-            }
-        }
-        let keep = |id: u32| counts.get(&id).is_some_and(|&c| c >= 3);
-        let data: Vec<_> = data
-            .into_iter()
-            .map(|(f, g)| (f.filtered(&keep), g))
-            .collect();
-        let mut trainer = Trainer::new(names.len(), &|_, _| true);
-        let mut order: Vec<usize> = (0..data.len()).collect();
-        let mut rng = SplitMix(0x9057);
-        for epoch in 0..epochs {
-            rng.shuffle(&mut order);
-            let (mut wrong, mut total) = (0usize, 0usize);
-            for &k in &order {
-                let (f, g) = &data[k];
-                wrong += trainer.learn(f, g, &Fixed::default());
-                total += g.len();
-            }
-            log(epoch, 1.0 - wrong as f64 / total.max(1) as f64);
-        }
+        let trainer = fit(data, names.len(), &|_, _| true, 3, (epochs, 0x9057), log);
         // The tag dictionary: frequent words with one tag 98% of the time.
         let mut seen: HashMap<String, HashMap<usize, u32>> = HashMap::new();
         for a in articles {

@@ -146,6 +146,16 @@ fn weekday(anchor: Date, target: Weekday, next: bool) -> Option<Date> {
     }
 }
 
+/// The first token of a date at `i` with the word before it: "last",
+/// "next" and "this" belong to it.
+fn with_opener(prev: &str, i: usize) -> usize {
+    if matches!(prev, "last" | "next" | "this") {
+        i - 1
+    } else {
+        i
+    }
+}
+
 struct Found {
     start: usize,
     end: usize,
@@ -209,13 +219,8 @@ fn at(a: &Analysis<'_>, i: usize, now: Option<Date>) -> Option<Found> {
                 };
                 format!("{y:04}-{m:02}")
             });
-            let start = if matches!(prev, "last" | "next" | "this") {
-                i - 1
-            } else {
-                i
-            };
             return Some(Found {
-                start,
+                start: with_opener(prev, i),
                 end: i + 1,
                 value,
             });
@@ -251,13 +256,8 @@ fn at(a: &Analysis<'_>, i: usize, now: Option<Date>) -> Option<Found> {
     if let Some(k) = lookup(WEEKDAYS, w).filter(|_| capital(i)) {
         let target = Weekday::from_monday_zero_offset(k).ok()?;
         let next = prev == "next";
-        let start = if matches!(prev, "last" | "next" | "this") {
-            i - 1
-        } else {
-            i
-        };
         return Some(Found {
-            start,
+            start: with_opener(prev, i),
             end: i + 1,
             value: now
                 .and_then(|d| weekday(d, target, next))

@@ -356,11 +356,10 @@ pub(crate) fn char_span(a: &Analysis<'_>, n: &Name) -> (usize, usize) {
 
 /// Training and evaluation for `cargo xtask train-ner` / `eval-ner`.
 pub mod training {
-    use std::collections::HashMap;
 
     use super::*;
     use crate::entities::gazetteer::gazetteer;
-    use crate::perceptron::{SplitMix, Trainer};
+    use crate::perceptron::fit;
 
     /// An article with silver tokens: code point ranges and entity class
     /// (`O` or a CoreNLP class).
@@ -474,30 +473,7 @@ pub mod training {
                 }
             }
         }
-        let mut counts: HashMap<u32, u32> = HashMap::new();
-        for (f, _) in &data {
-            for &id in f.ids() {
-                *counts.entry(id).or_default() += 1;
-            }
-        }
-        let keep = |id: u32| counts.get(&id).is_some_and(|&c| c >= 2);
-        let data: Vec<_> = data
-            .into_iter()
-            .map(|(f, g)| (f.filtered(&keep), g))
-            .collect();
-        let mut trainer = Trainer::new(LABELS, &allowed);
-        let mut order: Vec<usize> = (0..data.len()).collect();
-        let mut rng = SplitMix(0x4e52);
-        for epoch in 0..epochs {
-            rng.shuffle(&mut order);
-            let (mut wrong, mut total) = (0usize, 0usize);
-            for &k in &order {
-                let (f, g) = &data[k];
-                wrong += trainer.learn(f, g, &Fixed::default());
-                total += g.len();
-            }
-            log(epoch, 1.0 - wrong as f64 / total.max(1) as f64);
-        }
+        let trainer = fit(data, LABELS, &allowed, 2, (epochs, 0x4e52), log);
         trainer.finish(CLASSES.join("\t"))
     }
 

@@ -138,7 +138,8 @@ const NOT_ROLES: &[&str] = &[
     "according",
 ];
 
-/// Words that open a sentence without being part of the name after them.
+/// Words that open a sentence without being part of the name after them
+/// (with [`NOT_ROLES`]).
 const OPENERS: &[&str] = &[
     "the",
     "a",
@@ -170,13 +171,6 @@ const OPENERS: &[&str] = &[
     "even",
     "meanwhile",
     "however",
-    "later",
-    "earlier",
-    "asked",
-    "said",
-    "says",
-    "told",
-    "according",
 ];
 
 /// What a pronoun or a first name says of a person.
@@ -299,7 +293,10 @@ fn name_from(t: &Tokens<'_>, from: usize, to: usize, sentence_start: bool) -> Op
     let words: Vec<&str> = (from..to).map(|i| t.str(i)).collect();
     let mut k = 0;
     if sentence_start {
-        while k < words.len() && OPENERS.contains(&bare(words[k]).as_str()) {
+        while k < words.len() && {
+            let w = bare(words[k]);
+            OPENERS.contains(&w.as_str()) || NOT_ROLES.contains(&w.as_str())
+        } {
             k += 1;
         }
     }
