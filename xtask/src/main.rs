@@ -7,6 +7,7 @@
     reason = "a report tool prints its report"
 )]
 
+mod bench_index;
 mod eval_quotes;
 mod genders;
 mod html_eval;
@@ -32,6 +33,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Quote index build rate, size and query latency on a synthetic
+    /// corpus of a million quotes.
+    BenchIndex(bench_index::Args),
     /// Main-text extraction quality (token-shingle P/R/F1) and speed on the
     /// article-extraction-benchmark.
     EvalHtml(html_eval::Args),
@@ -63,6 +67,7 @@ enum Command {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::EvalHtml(args) => html_eval::run(&args),
+        Command::BenchIndex(args) => bench_index::run(&args),
         Command::MakeWarc(args) => make_warc::run(&args),
         Command::TrainPos(args) => train_pos::train(&args),
         Command::TrainNer(args) => ner::train(&args),

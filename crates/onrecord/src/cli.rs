@@ -21,6 +21,59 @@ pub(crate) enum Command {
     /// The entity table of a corpus: every person, organisation, place and
     /// group with the number of articles and mentions, most written first.
     Entities(EntitiesArgs),
+    /// Add articles to an embedded search index: records (JSONL written by
+    /// `extract`) or raw inputs, extracted on the fly. An article indexed
+    /// again replaces its earlier version.
+    Index(IndexArgs),
+    /// Search the quotes of an index by words, speaker, outlet, date and kind.
+    Search(SearchArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct IndexArgs {
+    /// The index directory (created if missing).
+    #[arg(long)]
+    pub(crate) index: PathBuf,
+    #[command(flatten)]
+    pub(crate) input: ExtractArgs,
+    /// Make what is indexed durable every this many articles (each commit
+    /// holds whole articles only).
+    #[arg(long, default_value_t = 5000)]
+    pub(crate) commit_every: u64,
+}
+
+#[derive(Args)]
+pub(crate) struct SearchArgs {
+    /// The index directory.
+    #[arg(long)]
+    pub(crate) index: PathBuf,
+    /// Words in the quote ("a phrase" in double quotes; every word must be
+    /// there; OR and -word also work).
+    pub(crate) query: Option<String>,
+    /// A speaker's name or part of it ("Putin" finds "Vladimir Putin").
+    #[arg(long)]
+    pub(crate) speaker: Option<String>,
+    /// The outlet (site), e.g. nytimes.com.
+    #[arg(long)]
+    pub(crate) outlet: Option<String>,
+    /// First day, YYYY-MM-DD.
+    #[arg(long)]
+    pub(crate) from: Option<String>,
+    /// Last day, YYYY-MM-DD.
+    #[arg(long)]
+    pub(crate) to: Option<String>,
+    /// direct, mixed or indirect.
+    #[arg(long, value_parser = ["direct", "mixed", "indirect"])]
+    pub(crate) kind: Option<String>,
+    /// Results to print.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) limit: usize,
+    /// Results to skip.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) offset: usize,
+    /// One JSON object per quote instead of a table.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Args)]

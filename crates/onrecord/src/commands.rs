@@ -1,2 +1,4 @@
 pub(crate) mod entities;
 pub(crate) mod extract;
+pub(crate) mod index;
+pub(crate) mod search;

@@ -15,6 +15,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Extract(args) => commands::extract::run(&args),
         cli::Command::Entities(args) => commands::entities::run(&args),
+        cli::Command::Index(args) => commands::index::run(&args),
+        cli::Command::Search(args) => commands::search::run(&args),
     };
     match result {
         Ok(code) => code,

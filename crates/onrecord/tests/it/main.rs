@@ -295,3 +295,168 @@ fn records_carry_entities_amounts_and_dates() {
     assert_eq!(r["entities"].as_array().unwrap().len(), 0);
     assert_eq!(r["amounts"].as_array().unwrap().len(), 0);
 }
+
+/// Records for the index tests: the quote fixtures extracted once, then
+/// replicated under fresh ids.
+fn replicated_records(dir: &std::path::Path, copies: usize) -> (std::path::PathBuf, usize) {
+    let out = onrecord()
+        .args(["extract", "quotes", "entities"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let base = records(&out);
+    let mut lines = String::new();
+    let mut quotes = 0;
+    for k in 0..copies {
+        for r in &base {
+            let mut r = r.clone();
+            r["id"] = Value::from(format!("{}-{k}", r["id"].as_str().unwrap()));
+            r["date"] = Value::from(format!("2025-{:02}-{:02}", k % 12 + 1, k % 28 + 1));
+            quotes += r["quotes"].as_array().unwrap().len();
+            lines.push_str(&serde_json::to_string(&r).unwrap());
+            lines.push('\n');
+        }
+    }
+    let path = dir.join("records.jsonl");
+    std::fs::write(&path, lines).unwrap();
+    (path, quotes)
+}
+
+/// Runs `onrecord index` to completion.
+fn index_records(index: &std::path::Path, records: &std::path::Path) {
+    onrecord()
+        .args(["index", "--index"])
+        .arg(index)
+        .arg(records)
+        .assert()
+        .success();
+}
+
+/// Quotes per article id found by `search`.
+fn indexed(index: &std::path::Path) -> std::collections::HashMap<String, usize> {
+    let out = onrecord()
+        .args(["search", "--index"])
+        .arg(index)
+        .args(["--json", "--limit", "1000000"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut per = std::collections::HashMap::new();
+    for hit in records(&out) {
+        *per.entry(hit["article"]["id"].as_str().unwrap().to_owned())
+            .or_insert(0) += 1;
+    }
+    per
+}
+
+#[test]
+fn index_then_search_and_reindexing_does_not_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (records_path, quotes) = replicated_records(dir.path(), 3);
+    let index = dir.path().join("index");
+    for _ in 0..2 {
+        index_records(&index, &records_path);
+    }
+    let per = indexed(&index);
+    assert_eq!(per.values().sum::<usize>(), quotes);
+    // Search by speaker's surname finds the canonical name.
+    let out = onrecord()
+        .args(["search", "--index"])
+        .arg(&index)
+        .args(["--speaker", "Putin", "--json", "--limit", "5"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let hits = records(&out);
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter()
+            .all(|h| h["speaker_name"].as_str().unwrap().contains("Putin"))
+    );
+    // A bad date is a clear error.
+    let bad = onrecord()
+        .args(["search", "--index"])
+        .arg(&index)
+        .args(["--from", "2025-13-40"])
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&bad).contains("bad date"));
+}
+
+#[test]
+fn killed_while_indexing_the_index_opens_with_whole_articles_and_a_rerun_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (records_path, quotes) = replicated_records(dir.path(), 4000);
+    let expected: std::collections::HashMap<String, usize> = {
+        let text = std::fs::read_to_string(&records_path).unwrap();
+        records(text.as_bytes())
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().to_owned(),
+                    r["quotes"].as_array().unwrap().len(),
+                )
+            })
+            .collect()
+    };
+    let index = dir.path().join("index");
+    let bin = assert_cmd::cargo::cargo_bin("onrecord");
+    let mut child = std::process::Command::new(&bin)
+        .args(["index", "--commit-every", "200", "--quiet", "--index"])
+        .arg(&index)
+        .arg(&records_path)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL) once a first commit is on disk, mid-run.
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(60) {
+        let segments = std::fs::read_dir(&index)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "store"))
+                    .count()
+            })
+            .unwrap_or(0);
+        if segments > 0 || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let finished_early = child.try_wait().unwrap().is_some();
+    child.kill().ok();
+    child.wait().unwrap();
+    // It opens, answers, and holds whole articles only.
+    let partial = indexed(&index);
+    eprintln!(
+        "killed after {:?}: {} of {} quotes indexed (finished early: {finished_early})",
+        started.elapsed(),
+        partial.values().sum::<usize>(),
+        quotes
+    );
+    for (id, n) in &partial {
+        assert_eq!(Some(n), expected.get(id), "article {id} is partial");
+    }
+    if !finished_early {
+        assert!(
+            partial.values().sum::<usize>() < quotes,
+            "the kill came too late"
+        );
+    }
+    // The same command again completes it, with nothing twice.
+    index_records(&index, &records_path);
+    let full = indexed(&index);
+    assert_eq!(full.values().sum::<usize>(), quotes);
+    for (id, n) in &full {
+        assert_eq!(Some(n), expected.get(id));
+    }
+}

@@ -1,0 +1,466 @@
+//! An embedded, on-disk index of onrecord records for "who said what":
+//! full-text search over quote content (words and phrases) filtered by
+//! speaker, outlet, date range and kind, and every article's full record.
+//!
+//! Built on tantivy (chosen over SQLite FTS5 on measurement: ranked queries
+//! on frequent terms stay in milliseconds at millions of quotes, where FTS5
+//! took seconds; see `docs/search.md`). One tantivy document per quote and
+//! one per article, all keyed by the article id. Adding an article deletes
+//! whatever the index held under its id first, in the same commit, so
+//! indexing an article twice replaces it, and a commit holds whole
+//! articles only: a run killed at any moment leaves the last commit, which
+//! opens and answers queries.
+
+#![warn(missing_docs)]
+
+use std::ops::Bound;
+use std::path::Path;
+
+use onrecord_core::{QuoteKind, Record};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    AllQuery, BooleanQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, TantivyDocument, Value,
+};
+use tantivy::tokenizer::TokenStream;
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term};
+
+/// What can go wrong with the index.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// tantivy failed (I/O, a corrupt or locked index).
+    #[error("index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The directory could not be opened.
+    #[error("index directory: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// The query text is not valid query syntax.
+    #[error("bad query: {0}")]
+    Query(String),
+    /// A date that is not `YYYY-MM-DD`.
+    #[error("bad date {0:?}: expected YYYY-MM-DD")]
+    Date(String),
+    /// A stored record that does not read back.
+    #[error("stored record: {0}")]
+    Record(#[from] serde_json::Error),
+}
+
+/// Result of index operations.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The fields of the schema.
+#[derive(Clone, Copy)]
+struct Fields {
+    doc_type: Field,
+    article: Field,
+    content: Field,
+    speaker: Field,
+    kind: Field,
+    cue: Field,
+    site: Field,
+    date: Field,
+    url: Field,
+    title: Field,
+    date_text: Field,
+    record: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let f = Fields {
+        doc_type: b.add_text_field("doc_type", STRING),
+        article: b.add_text_field("article", STRING | STORED),
+        content: b.add_text_field("content", TEXT | STORED),
+        speaker: b.add_text_field("speaker", TEXT | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        cue: b.add_text_field("cue", STORED),
+        site: b.add_text_field("site", STRING | STORED),
+        date: b.add_i64_field("date", INDEXED | FAST | STORED),
+        url: b.add_text_field("url", STORED),
+        title: b.add_text_field("title", STORED),
+        date_text: b.add_text_field("date_text", STORED),
+        record: b.add_text_field("record", STORED),
+    };
+    (b.build(), f)
+}
+
+/// A date `YYYY-MM-DD` (or the start of an ISO timestamp) as the integer
+/// `YYYYMMDD`, the index's date key.
+pub fn date_key(date: &str) -> Result<i64> {
+    let d = date.get(..10).ok_or_else(|| Error::Date(date.to_owned()))?;
+    let bytes = d.as_bytes();
+    let ok = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && d.chars()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let (y, m, dd) = (d.get(..4), d.get(5..7), d.get(8..10));
+    match (ok, y, m, dd) {
+        (true, Some(y), Some(m), Some(dd)) => {
+            let (y, m, dd): (i64, i64, i64) = (
+                y.parse().unwrap_or(0),
+                m.parse().unwrap_or(0),
+                dd.parse().unwrap_or(0),
+            );
+            if (1..=12).contains(&m) && (1..=31).contains(&dd) {
+                Ok(y * 10_000 + m * 100 + dd)
+            } else {
+                Err(Error::Date(date.to_owned()))
+            }
+        }
+        _ => Err(Error::Date(date.to_owned())),
+    }
+}
+
+fn kind_name(k: QuoteKind) -> &'static str {
+    match k {
+        QuoteKind::Direct => "direct",
+        QuoteKind::Mixed => "mixed",
+        QuoteKind::Indirect => "indirect",
+    }
+}
+
+/// An index on disk.
+pub struct QuoteIndex {
+    index: Index,
+    reader: IndexReader,
+    f: Fields,
+}
+
+/// Adds records to an index; nothing is visible (or durable) before
+/// [`Writer::commit`].
+pub struct Writer {
+    writer: IndexWriter,
+    f: Fields,
+}
+
+impl Writer {
+    /// Adds (or replaces) one article and its quotes.
+    pub fn add(&mut self, record: &Record) -> Result<()> {
+        let f = self.f;
+        self.writer
+            .delete_term(Term::from_field_text(f.article, &record.id));
+        let date = record.date.as_deref().and_then(|d| date_key(d).ok());
+        let site = record.site.as_deref().unwrap_or("").to_lowercase();
+        let mut article = TantivyDocument::default();
+        article.add_text(f.doc_type, "article");
+        article.add_text(f.article, &record.id);
+        article.add_text(f.record, serde_json::to_string(record)?);
+        self.writer.add_document(article)?;
+        for q in &record.quotes {
+            let mut d = TantivyDocument::default();
+            d.add_text(f.doc_type, "quote");
+            d.add_text(f.article, &record.id);
+            d.add_text(f.content, &q.content.text);
+            if let Some(s) = &q.speaker_name {
+                d.add_text(f.speaker, s);
+            }
+            d.add_text(f.kind, kind_name(q.kind));
+            if let Some(c) = &q.cue {
+                d.add_text(f.cue, &c.text);
+            }
+            d.add_text(f.site, &site);
+            // Undated quotes sort last (0) and fall outside every range.
+            d.add_i64(f.date, date.unwrap_or(0));
+            if let Some(u) = &record.url {
+                d.add_text(f.url, u);
+            }
+            if let Some(t) = &record.title {
+                d.add_text(f.title, t);
+            }
+            if let Some(t) = &record.date {
+                d.add_text(f.date_text, t);
+            }
+            self.writer.add_document(d)?;
+        }
+        Ok(())
+    }
+
+    /// Makes everything added so far durable and searchable, atomically.
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer.commit()?;
+        Ok(())
+    }
+}
+
+/// A search: words (tantivy query syntax: words, `"a phrase"`, `AND`,
+/// `OR`, `-word`) and filters. Empty words match every quote.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// Words or phrases in the quote content.
+    pub query: Option<String>,
+    /// A speaker's name or part of it ("Putin" finds "Vladimir Putin").
+    pub speaker: Option<String>,
+    /// The outlet (`site`), case-insensitive.
+    pub outlet: Option<String>,
+    /// First day, `YYYY-MM-DD`, inclusive.
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`, inclusive.
+    pub to: Option<String>,
+    /// `direct`, `mixed` or `indirect`.
+    pub kind: Option<String>,
+    /// Hits to return.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+}
+
+/// The article a quote comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleRef {
+    /// Record id.
+    pub id: String,
+    /// URL.
+    pub url: Option<String>,
+    /// Headline.
+    pub title: Option<String>,
+    /// Publication date as the record gives it.
+    pub date: Option<String>,
+    /// Outlet.
+    pub site: Option<String>,
+}
+
+/// One quote found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// What was said.
+    pub content: String,
+    /// `direct`, `mixed` or `indirect`.
+    pub kind: String,
+    /// The speaker's canonical name, if any.
+    pub speaker_name: Option<String>,
+    /// The reporting verb or phrase, if any.
+    pub cue: Option<String>,
+    /// Where it was said.
+    pub article: ArticleRef,
+    /// Relevance (BM25; 0 when the search has no words).
+    pub score: f32,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Results {
+    /// Quotes matching, in all.
+    pub total: usize,
+    /// The page asked for: by relevance, then newest first.
+    pub quotes: Vec<Hit>,
+}
+
+impl QuoteIndex {
+    /// Opens the index in `dir`, creating it (and the directory) if needed.
+    pub fn open(dir: &Path) -> Result<QuoteIndex> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::Index(tantivy::TantivyError::SystemError(format!(
+                "cannot create {}: {e}",
+                dir.display()
+            )))
+        })?;
+        let (schema, f) = schema();
+        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(QuoteIndex { index, reader, f })
+    }
+
+    /// A writer with `heap_bytes` of indexing memory (tantivy's minimum is
+    /// 15 MB per thread).
+    pub fn writer(&self, heap_bytes: usize) -> Result<Writer> {
+        Ok(Writer {
+            writer: self
+                .index
+                .writer_with_num_threads(1, heap_bytes.max(15_000_000))?,
+            f: self.f,
+        })
+    }
+
+    /// Sees the latest commit.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn text_query(&self, field: Field, text: &str) -> Option<Box<dyn Query>> {
+        // The field's own tokenizer, so that the terms are the indexed ones.
+        let mut tokenizer = self.index.tokenizer_for_field(field).ok()?;
+        let mut stream = tokenizer.token_stream(text);
+        let mut terms = Vec::new();
+        while stream.advance() {
+            terms.push((
+                stream.token().position,
+                Term::from_field_text(field, &stream.token().text),
+            ));
+        }
+        match terms.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(
+                terms.remove(0).1,
+                IndexRecordOption::Basic,
+            ))),
+            _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+        }
+    }
+
+    fn build(&self, s: &Search) -> Result<(Box<dyn Query>, bool)> {
+        let f = self.f;
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.doc_type, "quote"),
+                IndexRecordOption::Basic,
+            )),
+        )];
+        let words = s.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        if let Some(q) = words {
+            let mut parser = QueryParser::for_index(&self.index, vec![f.content]);
+            // Every word must be there, as in a search box.
+            parser.set_conjunction_by_default();
+            let parsed = parser
+                .parse_query(q)
+                .map_err(|e| Error::Query(e.to_string()))?;
+            parts.push((Occur::Must, parsed));
+        }
+        if let Some(sp) = s.speaker.as_deref().filter(|x| !x.trim().is_empty()) {
+            match self.text_query(f.speaker, sp) {
+                Some(q) => parts.push((Occur::Must, q)),
+                // Nothing to match on ("!!!"): no quote has that speaker.
+                None => parts.push((Occur::MustNot, Box::new(AllQuery))),
+            }
+        }
+        if let Some(o) = s.outlet.as_deref().filter(|x| !x.trim().is_empty()) {
+            parts.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.site, &o.trim().to_lowercase()),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(k) = s.kind.as_deref().filter(|x| !x.is_empty()) {
+            parts.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.kind, k),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let from = s.from.as_deref().map(date_key).transpose()?;
+        let to = s.to.as_deref().map(date_key).transpose()?;
+        if from.is_some() || to.is_some() {
+            let bound = |k: Option<i64>| match k {
+                Some(k) => Bound::Included(Term::from_field_i64(f.date, k)),
+                None => Bound::Unbounded,
+            };
+            // Undated quotes (0) are in no range.
+            let lower = bound(Some(from.unwrap_or(1)));
+            parts.push((Occur::Must, Box::new(RangeQuery::new(lower, bound(to)))));
+        }
+        Ok((Box::new(BooleanQuery::new(parts)), words.is_some()))
+    }
+
+    /// Runs a search.
+    pub fn search(&self, s: &Search) -> Result<Results> {
+        let (query, ranked) = self.build(s)?;
+        let searcher = self.reader.searcher();
+        let want = s.offset + s.limit.max(1);
+        let (addresses, total): (Vec<(f32, tantivy::DocAddress)>, usize) = if ranked {
+            let (top, total) = searcher.search(&query, &(TopDocs::with_limit(want), Count))?;
+            // Equal scores: newest first.
+            let date_of = |a: tantivy::DocAddress| -> i64 {
+                searcher
+                    .doc::<TantivyDocument>(a)
+                    .ok()
+                    .and_then(|d| d.get_first(self.f.date).and_then(|v| v.as_i64()))
+                    .unwrap_or(0)
+            };
+            let mut keyed: Vec<(f32, i64, tantivy::DocAddress)> =
+                top.into_iter().map(|(sc, a)| (sc, date_of(a), a)).collect();
+            keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+            (keyed.into_iter().map(|(sc, _, a)| (sc, a)).collect(), total)
+        } else {
+            let top = TopDocs::with_limit(want).order_by_fast_field::<i64>("date", Order::Desc);
+            let (top, total) = searcher.search(&query, &(top, Count))?;
+            (top.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
+        };
+        let mut quotes = Vec::new();
+        for (score, a) in addresses.into_iter().skip(s.offset).take(s.limit) {
+            let d: TantivyDocument = searcher.doc(a)?;
+            quotes.push(self.hit(&d, score));
+        }
+        Ok(Results { total, quotes })
+    }
+
+    fn hit(&self, d: &TantivyDocument, score: f32) -> Hit {
+        let f = self.f;
+        let text = |field: Field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        Hit {
+            content: text(f.content).unwrap_or_default(),
+            kind: text(f.kind).unwrap_or_default(),
+            speaker_name: text(f.speaker),
+            cue: text(f.cue),
+            article: ArticleRef {
+                id: text(f.article).unwrap_or_default(),
+                url: text(f.url),
+                title: text(f.title),
+                date: text(f.date_text),
+                site: text(f.site).filter(|s| !s.is_empty()),
+            },
+            score,
+        }
+    }
+
+    /// The full record of an article, if the index holds it.
+    pub fn article(&self, id: &str) -> Result<Option<Record>> {
+        let f = self.f;
+        let q = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.article, id),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.doc_type, "article"),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&q, &TopDocs::with_limit(1))?;
+        let Some((_, a)) = top.first() else {
+            return Ok(None);
+        };
+        let d: TantivyDocument = searcher.doc(*a)?;
+        let json = d.get_first(f.record).and_then(|v| v.as_str()).unwrap_or("");
+        Ok(Some(serde_json::from_str(json)?))
+    }
+
+    /// Articles and quotes the index holds.
+    pub fn counts(&self) -> Result<(usize, usize)> {
+        let searcher = self.reader.searcher();
+        let count = |t: &str| {
+            searcher.search(
+                &TermQuery::new(
+                    Term::from_field_text(self.f.doc_type, t),
+                    IndexRecordOption::Basic,
+                ),
+                &Count,
+            )
+        };
+        Ok((count("article")?, count("quote")?))
+    }
+}

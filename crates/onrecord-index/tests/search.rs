@@ -1,0 +1,402 @@
+//! Search results against a brute-force scan of the same records.
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use std::collections::BTreeSet;
+
+use onrecord_core::{Quote, QuoteKind, Record, Span};
+use onrecord_index::{QuoteIndex, Search, date_key};
+use proptest::prelude::*;
+
+fn span(text: &str) -> Span {
+    Span {
+        text: text.to_owned(),
+        start: 0,
+        end: text.chars().count(),
+    }
+}
+
+fn quote(content: &str, speaker: Option<&str>, kind: QuoteKind) -> Quote {
+    Quote {
+        kind,
+        content: span(content),
+        cue: Some(span("said")),
+        speaker: speaker.map(span),
+        speaker_name: speaker.map(str::to_owned),
+    }
+}
+
+fn record(id: &str, site: &str, date: &str, quotes: Vec<Quote>) -> Record {
+    Record {
+        id: id.to_owned(),
+        source: None,
+        url: Some(format!("https://{site}/{id}")),
+        date: Some(date.to_owned()),
+        title: Some(format!("Title {id}")),
+        author: None,
+        site: Some(site.to_owned()),
+        lang: Some("en".into()),
+        text: quotes
+            .iter()
+            .map(|q| q.content.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        captions: vec![],
+        quotes,
+        entities: vec![],
+        amounts: vec![],
+        dates: vec![],
+    }
+}
+
+/// The tokens tantivy's default tokenizer makes.
+fn tokens(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && w.len() <= 40)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn contains_run(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// What the search must find, by scanning every quote.
+fn brute(records: &[Record], s: &Search) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for r in records {
+        let day = r.date.as_deref().map(|d| date_key(d).unwrap());
+        for q in &r.quotes {
+            let content = tokens(&q.content.text);
+            let words_ok = match s.query.as_deref() {
+                None => true,
+                Some(query) if query.starts_with('"') => contains_run(&content, &tokens(query)),
+                Some(query) => tokens(query).iter().all(|w| content.contains(w)),
+            };
+            let speaker_ok = s.speaker.as_deref().is_none_or(|sp| {
+                q.speaker_name
+                    .as_deref()
+                    .is_some_and(|n| contains_run(&tokens(n), &tokens(sp)))
+            });
+            let outlet_ok = s
+                .outlet
+                .as_deref()
+                .is_none_or(|o| r.site.as_deref().unwrap().eq_ignore_ascii_case(o));
+            let from_ok = s
+                .from
+                .as_deref()
+                .is_none_or(|f| day.is_some_and(|d| d >= date_key(f).unwrap()));
+            let to_ok =
+                s.to.as_deref()
+                    .is_none_or(|t| day.is_some_and(|d| d <= date_key(t).unwrap()));
+            let kind = match q.kind {
+                QuoteKind::Direct => "direct",
+                QuoteKind::Mixed => "mixed",
+                QuoteKind::Indirect => "indirect",
+            };
+            let kind_ok = s.kind.as_deref().is_none_or(|k| k == kind);
+            if words_ok && speaker_ok && outlet_ok && from_ok && to_ok && kind_ok {
+                out.insert((r.id.clone(), q.content.text.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn found(index: &QuoteIndex, s: &Search) -> (usize, BTreeSet<(String, String)>) {
+    let mut s = s.clone();
+    s.limit = 10_000;
+    let r = index.search(&s).unwrap();
+    let set: BTreeSet<_> = r
+        .quotes
+        .iter()
+        .map(|h| (h.article.id.clone(), h.content.clone()))
+        .collect();
+    assert_eq!(set.len(), r.quotes.len(), "duplicate hits");
+    (r.total, set)
+}
+
+fn corpus() -> Vec<Record> {
+    vec![
+        record(
+            "a1",
+            "example.com",
+            "2025-08-10",
+            vec![
+                quote(
+                    "We are ready to talk about peace",
+                    Some("Vladimir Putin"),
+                    QuoteKind::Direct,
+                ),
+                quote(
+                    "the sanctions had failed",
+                    Some("Vladimir Putin"),
+                    QuoteKind::Indirect,
+                ),
+            ],
+        ),
+        record(
+            "a2",
+            "news.example.org",
+            "2025-08-16",
+            vec![
+                quote(
+                    "Peace talks are not over",
+                    Some("Keir Starmer"),
+                    QuoteKind::Direct,
+                ),
+                quote(
+                    "Ready, willing and able to talk",
+                    Some("Volodymyr Zelensky"),
+                    QuoteKind::Mixed,
+                ),
+                quote("a ceasefire is close", None, QuoteKind::Indirect),
+            ],
+        ),
+        record(
+            "a3",
+            "example.com",
+            "2024-12-31",
+            vec![quote(
+                "talk is cheap, peace is not",
+                Some("Putin"),
+                QuoteKind::Direct,
+            )],
+        ),
+        Record {
+            date: None,
+            ..record(
+                "a4",
+                "undated.net",
+                "2000-01-01",
+                vec![quote(
+                    "no date on this talk",
+                    Some("Keir Starmer"),
+                    QuoteKind::Indirect,
+                )],
+            )
+        },
+    ]
+}
+
+fn searches() -> Vec<Search> {
+    let s = |q: Option<&str>| Search {
+        query: q.map(str::to_owned),
+        limit: 100,
+        ..Search::default()
+    };
+    vec![
+        s(Some("talk")),
+        s(Some("peace")),
+        s(Some("\"ready to talk\"")),
+        s(Some("\"talks are\"")),
+        s(Some("peace talk")),
+        s(None),
+        Search {
+            speaker: Some("Putin".into()),
+            ..s(None)
+        },
+        Search {
+            speaker: Some("Vladimir Putin".into()),
+            ..s(Some("talk"))
+        },
+        Search {
+            outlet: Some("EXAMPLE.com".into()),
+            ..s(None)
+        },
+        Search {
+            from: Some("2025-01-01".into()),
+            to: Some("2025-08-15".into()),
+            ..s(None)
+        },
+        Search {
+            kind: Some("direct".into()),
+            ..s(Some("peace"))
+        },
+        Search {
+            speaker: Some("Nobody Known".into()),
+            ..s(None)
+        },
+        Search {
+            to: Some("2025-01-01".into()),
+            ..s(None)
+        },
+    ]
+}
+
+#[test]
+fn search_equals_a_brute_force_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = QuoteIndex::open(dir.path()).unwrap();
+    let records = corpus();
+    let mut w = index.writer(20_000_000).unwrap();
+    for r in &records {
+        w.add(r).unwrap();
+    }
+    w.commit().unwrap();
+    index.reload().unwrap();
+    for s in searches() {
+        let want = brute(&records, &s);
+        let (total, got) = found(&index, &s);
+        assert_eq!(got, want, "{s:?}");
+        assert_eq!(total, want.len(), "{s:?}");
+    }
+}
+
+#[test]
+fn adding_an_article_again_replaces_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = QuoteIndex::open(dir.path()).unwrap();
+    let mut records = corpus();
+    let mut w = index.writer(20_000_000).unwrap();
+    for r in &records {
+        w.add(r).unwrap();
+    }
+    w.commit().unwrap();
+    // The same articles again, one of them changed.
+    records[0].quotes.pop();
+    for r in &records {
+        w.add(r).unwrap();
+    }
+    w.commit().unwrap();
+    index.reload().unwrap();
+    assert_eq!(index.counts().unwrap(), (4, 6));
+    let back = index.article("a1").unwrap().unwrap();
+    assert_eq!(back, records[0]);
+    assert!(index.article("missing").unwrap().is_none());
+}
+
+#[test]
+fn results_are_ranked_then_newest_first_and_paged() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = QuoteIndex::open(dir.path()).unwrap();
+    let mut w = index.writer(20_000_000).unwrap();
+    for r in corpus() {
+        w.add(&r).unwrap();
+    }
+    w.commit().unwrap();
+    index.reload().unwrap();
+    // No words: newest first.
+    let all = index
+        .search(&Search {
+            limit: 10,
+            ..Search::default()
+        })
+        .unwrap();
+    let dates: Vec<_> = all.quotes.iter().map(|h| h.article.date.clone()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    // Pages add up to the whole.
+    let page = |offset| {
+        index
+            .search(&Search {
+                limit: 2,
+                offset,
+                ..Search::default()
+            })
+            .unwrap()
+            .quotes
+    };
+    let mut paged = page(0);
+    paged.extend(page(2));
+    paged.extend(page(4));
+    paged.extend(page(6));
+    assert_eq!(paged, all.quotes);
+    // The undated quote comes last.
+    assert_eq!(all.quotes.last().unwrap().article.date, None);
+    // Words: scores never rise down the list.
+    let ranked = index
+        .search(&Search {
+            query: Some("peace talk".into()),
+            limit: 10,
+            ..Search::default()
+        })
+        .unwrap();
+    assert!(ranked.quotes.windows(2).all(|w| w[0].score >= w[1].score));
+}
+
+#[test]
+fn bad_input_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = QuoteIndex::open(dir.path()).unwrap();
+    let bad_date = index.search(&Search {
+        from: Some("2025-13-01".into()),
+        limit: 1,
+        ..Search::default()
+    });
+    assert!(bad_date.unwrap_err().to_string().contains("bad date"));
+    let bad_query = index.search(&Search {
+        query: Some("content:(".into()),
+        limit: 1,
+        ..Search::default()
+    });
+    assert!(bad_query.is_err());
+}
+
+fn arb_record(id: usize) -> impl Strategy<Value = Record> {
+    let words = prop::sample::select(vec![
+        "peace", "talk", "war", "tax", "ready", "the", "is", "not", "vote", "deal",
+    ]);
+    let quote = (
+        prop::collection::vec(words, 1..8),
+        prop::option::of(prop::sample::select(vec![
+            "Vladimir Putin",
+            "Putin",
+            "Keir Starmer",
+            "Donald Trump",
+        ])),
+        prop::sample::select(vec![
+            QuoteKind::Direct,
+            QuoteKind::Mixed,
+            QuoteKind::Indirect,
+        ]),
+    )
+        .prop_map(|(w, s, k)| quote(&w.join(" "), s, k));
+    (
+        prop::collection::vec(quote, 0..4),
+        prop::sample::select(vec!["a.com", "b.org"]),
+        1u32..28,
+    )
+        .prop_map(move |(quotes, site, day)| {
+            record(
+                &format!("r{id}"),
+                site,
+                &format!("2025-02-{day:02}"),
+                quotes,
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn any_corpus_any_search_matches_the_scan(
+        records in (0usize..12).prop_flat_map(|n| (0..n).map(arb_record).collect::<Vec<_>>()),
+        word in prop::sample::select(vec!["peace", "talk", "\"peace talk\"", "war", "peace talk", "tax deal"]),
+        speaker in prop::option::of(prop::sample::select(vec!["Putin", "Keir Starmer", "Trump"])),
+        kind in prop::option::of(prop::sample::select(vec!["direct", "indirect"])),
+        from in 1u32..28,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let index = QuoteIndex::open(dir.path()).unwrap();
+        let mut w = index.writer(20_000_000).unwrap();
+        for r in &records {
+            w.add(r).unwrap();
+        }
+        w.commit().unwrap();
+        index.reload().unwrap();
+        let s = Search {
+            query: Some(word.to_owned()),
+            speaker: speaker.map(str::to_owned),
+            kind: kind.map(str::to_owned),
+            from: Some(format!("2025-02-{from:02}")),
+            limit: 1000,
+            ..Search::default()
+        };
+        let want = brute(&records, &s);
+        let (total, got) = found(&index, &s);
+        prop_assert_eq!(&got, &want);
+        prop_assert_eq!(total, want.len());
+    }
+}

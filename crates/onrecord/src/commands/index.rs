@@ -1,0 +1,111 @@
+//! `onrecord index`: records or raw inputs into the embedded index.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use onrecord_core::{Record, SourceRef};
+use onrecord_index::QuoteIndex;
+
+use super::extract::drive;
+use crate::cli::IndexArgs;
+use crate::report::Reporter;
+
+/// Indexing memory (one thread).
+const HEAP_BYTES: usize = 128 << 20;
+
+fn open(path: &Path) -> Result<Box<dyn BufRead>> {
+    let mut file = File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
+    let mut magic = [0u8; 2];
+    let n = file.read(&mut magic)?;
+    let file = File::open(path)?;
+    Ok(if n == 2 && magic == [0x1f, 0x8b] {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
+    } else {
+        Box::new(BufReader::new(file))
+    })
+}
+
+/// Whether every input is a file of records written by `extract` (its
+/// first line reads as a record).
+fn records_only(inputs: &[std::path::PathBuf]) -> bool {
+    !inputs.is_empty()
+        && inputs.iter().all(|p| {
+            p.is_file()
+                && open(p).ok().is_some_and(|r| {
+                    r.lines()
+                        .map_while(std::result::Result::ok)
+                        .find(|l| !l.trim().is_empty())
+                        .is_some_and(|l| serde_json::from_str::<Record>(&l).is_ok())
+                })
+        })
+}
+
+pub(crate) fn run(args: &IndexArgs) -> Result<ExitCode> {
+    let index = QuoteIndex::open(&args.index)
+        .with_context(|| format!("cannot open the index in `{}`", args.index.display()))?;
+    let mut writer = index
+        .writer(HEAP_BYTES)
+        .context("cannot write to the index (is another `onrecord index` running on it?)")?;
+    let mut since_commit = 0u64;
+    let mut quotes = 0usize;
+    let mut add = |record: &Record| -> Result<()> {
+        writer.add(record)?;
+        quotes += record.quotes.len();
+        since_commit += 1;
+        if since_commit >= args.commit_every.max(1) {
+            writer.commit()?;
+            since_commit = 0;
+        }
+        Ok(())
+    };
+    let reporter = if records_only(&args.input.inputs) {
+        // Records from `extract`: indexed as they are, line by line.
+        let mut reporter = Reporter::new(None);
+        let bar = crate::progress::bar(args.input.quiet);
+        for path in &args.input.inputs {
+            let mut offset = 0u64;
+            for (i, line) in open(path)?.lines().enumerate() {
+                let line = line.with_context(|| format!("reading `{}`", path.display()))?;
+                let len = line.len() as u64 + 1;
+                if !line.trim().is_empty() {
+                    reporter.summary.read += 1;
+                    match serde_json::from_str::<Record>(&line) {
+                        Ok(record) => {
+                            add(&record)?;
+                            reporter.summary.written += 1;
+                        }
+                        Err(e) => {
+                            let source = SourceRef {
+                                path: path.display().to_string(),
+                                index: i as u64,
+                                offset,
+                            };
+                            reporter.failed(&source, &format!("not a record: {e}"))?;
+                        }
+                    }
+                    bar.set_position(reporter.summary.read);
+                }
+                offset += len;
+            }
+        }
+        bar.finish_and_clear();
+        reporter
+    } else {
+        drive(&args.input, &|r: Record| Ok(r), &mut |r: Record| add(&r))?
+    };
+    writer.commit().context("cannot commit the index")?;
+    index.reload()?;
+    let (articles, in_index) = index.counts()?;
+    #[expect(clippy::print_stderr, reason = "the summary is a message")]
+    {
+        eprintln!(
+            "indexed {} articles with {quotes} quotes; the index holds {articles} articles, {in_index} quotes",
+            reporter.summary.written
+        );
+    }
+    reporter.finish()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,85 @@
+//! `onrecord search`: quotes from the index, as a table or JSONL.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use onrecord_index::{QuoteIndex, Search};
+
+use crate::cli::SearchArgs;
+
+/// Shortens `s` to `n` characters with an ellipsis.
+fn cut(s: &str, n: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= n {
+        s
+    } else {
+        let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+pub(crate) fn run(args: &SearchArgs) -> Result<ExitCode> {
+    if !args.index.join("meta.json").is_file() {
+        anyhow::bail!(
+            "no index in `{}` (build one with `onrecord index`)",
+            args.index.display()
+        );
+    }
+    let index = QuoteIndex::open(&args.index)
+        .with_context(|| format!("cannot open the index in `{}`", args.index.display()))?;
+    let results = index.search(&Search {
+        query: args.query.clone(),
+        speaker: args.speaker.clone(),
+        outlet: args.outlet.clone(),
+        from: args.from.clone(),
+        to: args.to.clone(),
+        kind: args.kind.clone(),
+        limit: args.limit,
+        offset: args.offset,
+    })?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.json {
+        for hit in &results.quotes {
+            serde_json::to_writer(&mut out, hit)?;
+            out.write_all(b"\n")?;
+        }
+    } else {
+        writeln!(
+            out,
+            "{:<10}  {:<22}  {:<18}  {:<8}  quote",
+            "date", "speaker", "outlet", "kind"
+        )?;
+        for h in &results.quotes {
+            writeln!(
+                out,
+                "{:<10}  {:<22}  {:<18}  {:<8}  {}",
+                cut(
+                    h.article
+                        .date
+                        .as_deref()
+                        .unwrap_or("")
+                        .get(..10)
+                        .unwrap_or(""),
+                    10
+                ),
+                cut(h.speaker_name.as_deref().unwrap_or("-"), 22),
+                cut(h.article.site.as_deref().unwrap_or("-"), 18),
+                h.kind,
+                cut(&h.content, 100)
+            )?;
+        }
+    }
+    out.flush()?;
+    #[expect(clippy::print_stderr, reason = "the count is a message")]
+    {
+        eprintln!(
+            "{} quotes match; {} shown",
+            results.total,
+            results.quotes.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
