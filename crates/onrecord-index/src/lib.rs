@@ -18,6 +18,9 @@ use std::path::Path;
 
 use onrecord_core::{QuoteKind, Record};
 use serde::Serialize;
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::agg_result::AggregationResults;
+use tantivy::aggregation::{AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
@@ -59,6 +62,7 @@ struct Fields {
     article: Field,
     content: Field,
     speaker: Field,
+    speaker_key: Field,
     kind: Field,
     cue: Field,
     site: Field,
@@ -76,6 +80,7 @@ fn schema() -> (Schema, Fields) {
         article: b.add_text_field("article", STRING | STORED),
         content: b.add_text_field("content", TEXT | STORED),
         speaker: b.add_text_field("speaker", TEXT | STORED),
+        speaker_key: b.add_text_field("speaker_key", STRING | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         cue: b.add_text_field("cue", STORED),
         site: b.add_text_field("site", STRING | STORED),
@@ -115,6 +120,24 @@ pub fn date_key(date: &str) -> Result<i64> {
         }
         _ => Err(Error::Date(date.to_owned())),
     }
+}
+
+/// `YYYYMMDD` back to `YYYY-MM-DD`.
+fn key_to_date(k: i64) -> String {
+    format!("{:04}-{:02}-{:02}", k / 10_000, k / 100 % 100, k % 100)
+}
+
+/// A speaker in the index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Speaker {
+    /// Canonical name.
+    pub name: String,
+    /// Quotes attributed to this name.
+    pub quotes: usize,
+    /// Date of the first dated quote.
+    pub first: Option<String>,
+    /// Date of the last dated quote.
+    pub last: Option<String>,
 }
 
 fn kind_name(k: QuoteKind) -> &'static str {
@@ -159,6 +182,7 @@ impl Writer {
             d.add_text(f.content, &q.content.text);
             if let Some(s) = &q.speaker_name {
                 d.add_text(f.speaker, s);
+                d.add_text(f.speaker_key, s);
             }
             d.add_text(f.kind, kind_name(q.kind));
             if let Some(c) = &q.cue {
@@ -373,11 +397,14 @@ impl QuoteIndex {
         let (addresses, total): (Vec<(f32, tantivy::DocAddress)>, usize) = if ranked {
             let (top, total) = searcher.search(&query, &(TopDocs::with_limit(want), Count))?;
             // Equal scores: newest first.
+            // From the columnar date, not the document store.
             let date_of = |a: tantivy::DocAddress| -> i64 {
                 searcher
-                    .doc::<TantivyDocument>(a)
+                    .segment_reader(a.segment_ord)
+                    .fast_fields()
+                    .i64("date")
                     .ok()
-                    .and_then(|d| d.get_first(self.f.date).and_then(|v| v.as_i64()))
+                    .and_then(|c| c.first(a.doc_id))
                     .unwrap_or(0)
             };
             let mut keyed: Vec<(f32, i64, tantivy::DocAddress)> =
@@ -447,6 +474,91 @@ impl QuoteIndex {
         let d: TantivyDocument = searcher.doc(*a)?;
         let json = d.get_first(f.record).and_then(|v| v.as_str()).unwrap_or("");
         Ok(Some(serde_json::from_str(json)?))
+    }
+
+    /// Speakers with their quote counts and first and last dates, most
+    /// quoted first; `q` keeps those whose name holds it as words.
+    pub fn speakers(&self, q: Option<&str>, limit: usize) -> Result<Vec<Speaker>> {
+        let query: Box<dyn Query> = match q.map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => match self.text_query(self.f.speaker, q) {
+                Some(q) => q,
+                None => return Ok(Vec::new()),
+            },
+            None => Box::new(TermQuery::new(
+                Term::from_field_text(self.f.doc_type, "quote"),
+                IndexRecordOption::Basic,
+            )),
+        };
+        let request = serde_json::json!({
+            "speakers": {
+                "terms": {"field": "speaker_key", "size": limit.max(1), "order": {"_count": "desc"}},
+                "aggs": {
+                    // Undated quotes are 0: the first date is the least
+                    // above it, read from a range below.
+                    "dated": {"range": {"field": "date", "ranges": [{"from": 1.0}]},
+                        "aggs": {"first": {"min": {"field": "date"}}, "last": {"max": {"field": "date"}}}}
+                }
+            }
+        });
+        let aggs: Aggregations = serde_json::from_value(request)?;
+        let collector = AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default());
+        let res: AggregationResults = self.reader.searcher().search(&*query, &collector)?;
+        let value = serde_json::to_value(&res)?;
+        let day = |v: &serde_json::Value| {
+            v.as_f64()
+                .filter(|d| *d >= 1.0)
+                .map(|d| key_to_date(d as i64))
+        };
+        let mut out = Vec::new();
+        for b in value["speakers"]["buckets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            // The range's own bucket (tantivy adds one below it).
+            let dated = b["dated"]["buckets"]
+                .as_array()
+                .and_then(|r| r.iter().find(|x| x.get("from").is_some()))
+                .cloned()
+                .unwrap_or_default();
+            out.push(Speaker {
+                name: b["key"].as_str().unwrap_or_default().to_owned(),
+                quotes: b["doc_count"].as_u64().unwrap_or(0) as usize,
+                first: day(&dated["first"]["value"]),
+                last: day(&dated["last"]["value"]),
+            });
+        }
+        Ok(out)
+    }
+
+    /// A speaker's quotes per day (`YYYY-MM-DD`, ascending), by exact
+    /// canonical name; undated quotes are left out.
+    pub fn days(&self, name: &str) -> Result<Vec<(String, usize)>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.f.speaker_key, name),
+            IndexRecordOption::Basic,
+        );
+        let request = serde_json::json!({
+            "days": {"terms": {"field": "date", "size": 100_000, "order": {"_key": "asc"}}}
+        });
+        let aggs: Aggregations = serde_json::from_value(request)?;
+        let collector = AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default());
+        let res: AggregationResults = self.reader.searcher().search(&query, &collector)?;
+        let value = serde_json::to_value(&res)?;
+        Ok(value["days"]["buckets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|b| {
+                let key = b["key"].as_f64()? as i64;
+                (key >= 1).then(|| {
+                    (
+                        key_to_date(key),
+                        b["doc_count"].as_u64().unwrap_or(0) as usize,
+                    )
+                })
+            })
+            .collect())
     }
 
     /// Articles and quotes the index holds.

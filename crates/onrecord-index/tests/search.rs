@@ -102,6 +102,18 @@ fn brute(records: &[Record], s: &Search) -> BTreeSet<(String, String)> {
     out
 }
 
+/// An index in `dir` holding `records`, committed and visible.
+fn built(dir: &std::path::Path, records: &[Record]) -> QuoteIndex {
+    let index = QuoteIndex::open(dir).unwrap();
+    let mut w = index.writer(20_000_000).unwrap();
+    for r in records {
+        w.add(r).unwrap();
+    }
+    w.commit().unwrap();
+    index.reload().unwrap();
+    index
+}
+
 fn found(index: &QuoteIndex, s: &Search) -> (usize, BTreeSet<(String, String)>) {
     let mut s = s.clone();
     s.limit = 10_000;
@@ -226,14 +238,8 @@ fn searches() -> Vec<Search> {
 #[test]
 fn search_equals_a_brute_force_scan() {
     let dir = tempfile::tempdir().unwrap();
-    let index = QuoteIndex::open(dir.path()).unwrap();
     let records = corpus();
-    let mut w = index.writer(20_000_000).unwrap();
-    for r in &records {
-        w.add(r).unwrap();
-    }
-    w.commit().unwrap();
-    index.reload().unwrap();
+    let index = built(dir.path(), &records);
     for s in searches() {
         let want = brute(&records, &s);
         let (total, got) = found(&index, &s);
@@ -268,13 +274,7 @@ fn adding_an_article_again_replaces_it() {
 #[test]
 fn results_are_ranked_then_newest_first_and_paged() {
     let dir = tempfile::tempdir().unwrap();
-    let index = QuoteIndex::open(dir.path()).unwrap();
-    let mut w = index.writer(20_000_000).unwrap();
-    for r in corpus() {
-        w.add(&r).unwrap();
-    }
-    w.commit().unwrap();
-    index.reload().unwrap();
+    let index = built(dir.path(), &corpus());
     // No words: newest first.
     let all = index
         .search(&Search {
@@ -379,13 +379,7 @@ proptest! {
         from in 1u32..28,
     ) {
         let dir = tempfile::tempdir().unwrap();
-        let index = QuoteIndex::open(dir.path()).unwrap();
-        let mut w = index.writer(20_000_000).unwrap();
-        for r in &records {
-            w.add(r).unwrap();
-        }
-        w.commit().unwrap();
-        index.reload().unwrap();
+        let index = built(dir.path(), &records);
         let s = Search {
             query: Some(word.to_owned()),
             speaker: speaker.map(str::to_owned),
@@ -399,4 +393,43 @@ proptest! {
         prop_assert_eq!(&got, &want);
         prop_assert_eq!(total, want.len());
     }
+}
+
+#[test]
+fn speakers_with_counts_and_dates_and_their_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = built(dir.path(), &corpus());
+    let all = index.speakers(None, 10).unwrap();
+    let row = |name: &str| all.iter().find(|s| s.name == name).unwrap().clone();
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0].quotes, 2);
+    let putin = row("Vladimir Putin");
+    assert_eq!(
+        (putin.quotes, putin.first.as_deref(), putin.last.as_deref()),
+        (2, Some("2025-08-10"), Some("2025-08-10"))
+    );
+    // The undated quote counts but has no date.
+    let starmer = row("Keir Starmer");
+    assert_eq!(
+        (starmer.quotes, starmer.first.as_deref()),
+        (2, Some("2025-08-16"))
+    );
+    let named: Vec<String> = index
+        .speakers(Some("putin"), 10)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(named.len(), 2);
+    assert!(named.contains(&"Vladimir Putin".to_owned()) && named.contains(&"Putin".to_owned()));
+    assert_eq!(index.speakers(Some("!!"), 10).unwrap(), vec![]);
+    assert_eq!(
+        index.days("Vladimir Putin").unwrap(),
+        vec![("2025-08-10".to_owned(), 2)]
+    );
+    assert_eq!(
+        index.days("Keir Starmer").unwrap(),
+        vec![("2025-08-16".to_owned(), 1)]
+    );
+    assert!(index.days("Nobody").unwrap().is_empty());
 }

@@ -27,6 +27,18 @@ pub(crate) enum Command {
     Index(IndexArgs),
     /// Search the quotes of an index by words, speaker, outlet, date and kind.
     Search(SearchArgs),
+    /// Serve the JSON API and the web page over an index.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct ServeArgs {
+    /// The index directory.
+    #[arg(long)]
+    pub(crate) index: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) addr: std::net::SocketAddr,
 }
 
 #[derive(Args)]
@@ -40,6 +52,10 @@ pub(crate) struct IndexArgs {
     /// holds whole articles only).
     #[arg(long, default_value_t = 5000)]
     pub(crate) commit_every: u64,
+    /// Then print who is quoted most in the index, with a recent quote of
+    /// each.
+    #[arg(long)]
+    pub(crate) report: bool,
 }
 
 #[derive(Args)]

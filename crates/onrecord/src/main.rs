@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         cli::Command::Entities(args) => commands::entities::run(&args),
         cli::Command::Index(args) => commands::index::run(&args),
         cli::Command::Search(args) => commands::search::run(&args),
+        cli::Command::Serve(args) => commands::serve::run(&args),
     };
     match result {
         Ok(code) => code,

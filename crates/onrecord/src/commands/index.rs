@@ -107,5 +107,41 @@ pub(crate) fn run(args: &IndexArgs) -> Result<ExitCode> {
         );
     }
     reporter.finish()?;
+    if args.report {
+        report(&index)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The ten most quoted speakers, each with a recent quote.
+fn report(index: &QuoteIndex) -> Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    writeln!(out, "most quoted in the index:")?;
+    for s in index.speakers(None, 10)? {
+        let latest = index.search(&onrecord_index::Search {
+            speaker: Some(s.name.clone()),
+            limit: 1,
+            ..onrecord_index::Search::default()
+        })?;
+        let dates = match (&s.first, &s.last) {
+            (Some(f), Some(l)) if f != l => format!(", {f} to {l}"),
+            (Some(f), _) => format!(", {f}"),
+            _ => String::new(),
+        };
+        let n = if s.quotes == 1 { "quote" } else { "quotes" };
+        writeln!(out, "  {} ({} {n}{dates})", s.name, s.quotes)?;
+        if let Some(q) = latest.quotes.first() {
+            let text: String = q.content.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = if text.chars().count() > 110 {
+                format!("{}…", text.chars().take(109).collect::<String>())
+            } else {
+                text
+            };
+            writeln!(out, "      {text}")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }

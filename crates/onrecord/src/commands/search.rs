@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use onrecord_index::{QuoteIndex, Search};
+use anyhow::Result;
+use onrecord_index::Search;
 
 use crate::cli::SearchArgs;
 
@@ -21,14 +21,7 @@ fn cut(s: &str, n: usize) -> String {
 }
 
 pub(crate) fn run(args: &SearchArgs) -> Result<ExitCode> {
-    if !args.index.join("meta.json").is_file() {
-        anyhow::bail!(
-            "no index in `{}` (build one with `onrecord index`)",
-            args.index.display()
-        );
-    }
-    let index = QuoteIndex::open(&args.index)
-        .with_context(|| format!("cannot open the index in `{}`", args.index.display()))?;
+    let index = super::existing_index(&args.index)?;
     let results = index.search(&Search {
         query: args.query.clone(),
         speaker: args.speaker.clone(),

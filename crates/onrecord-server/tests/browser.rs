@@ -1,0 +1,122 @@
+//! The page in a real browser: headless Chromium (Debian's `chromium`,
+//! installed by `.ci/run`) loads it from a server on loopback, searches,
+//! opens a speaker and draws the chart, and shows a hostile quote as text.
+//! Screenshots at phone size go to `target/browser-artifacts/`. Without
+//! Chromium the test says so and passes, unless `ONRECORD_REQUIRE_BROWSER`
+//! is set (CI sets it).
+#![allow(clippy::unwrap_used, clippy::print_stderr, reason = "tests")]
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn chromium() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var("CHROMIUM").ok(),
+        Some("/usr/bin/chromium".into()),
+        Some("/usr/bin/chromium-browser".into()),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}
+
+fn artifacts() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The DOM after scripts ran, and a screenshot at phone size.
+fn load(browser: &PathBuf, url: &str, shot: &str) -> String {
+    let common = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--virtual-time-budget=8000",
+        "--window-size=412,915",
+    ];
+    let dom = Command::new(browser)
+        .args(common)
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .unwrap();
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    let out = Command::new(browser)
+        .args(common)
+        .arg(format!("--screenshot={}", artifacts().join(shot).display()))
+        .arg(url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(dom.stdout).unwrap()
+}
+
+#[test]
+fn search_speaker_chart_and_hostile_text_in_a_browser() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("ONRECORD_REQUIRE_BROWSER").is_none(),
+            "no Chromium: install Debian's chromium package"
+        );
+        eprintln!("skipped: no Chromium here (CI installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let index = common::index(dir.path());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = runtime.spawn(onrecord_server::serve(index, listener, async {
+        let _ = stopped.await;
+    }));
+
+    // Search: results render, the hostile quote is text.
+    let dom = load(&browser, &format!("http://{addr}/#q=wrote"), "search.png");
+    assert!(dom.contains("class=\"quote direct\""), "{dom}");
+    assert!(dom.contains("1 quote, 1 shown"), "{dom}");
+    assert!(
+        dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;&lt;img src=x onerror="),
+        "{dom}"
+    );
+    assert!(!dom.contains("<img"), "an element was injected: {dom}");
+    assert!(
+        dom.contains("<title>onrecord: who said what</title>"),
+        "{dom}"
+    );
+
+    // A speaker: the chart is drawn beside the list.
+    let dom = load(
+        &browser,
+        &format!("http://{addr}/#speaker=Vladimir%20Putin"),
+        "speaker.png",
+    );
+    assert!(
+        dom.contains("<h2 id=\"speaker-name\">Vladimir Putin</h2>"),
+        "{dom}"
+    );
+    assert!(dom.contains("3 dated quotes"), "{dom}");
+    // June, July (none) and August.
+    assert_eq!(dom.matches("<rect").count(), 3, "{dom}");
+    assert!(dom.contains("3 quotes, 3 shown"), "{dom}");
+
+    let _ = stop.send(());
+    runtime.block_on(server).unwrap().unwrap();
+}
