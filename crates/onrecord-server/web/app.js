@@ -67,20 +67,25 @@ async function getJson(url) {
   return body;
 }
 
+// Answers can arrive out of order: only the latest request's is shown.
+let latest = 0;
+
 async function runSearch(append) {
+  const mine = ++latest;
   const p = new URLSearchParams(state.params);
   p.set("limit", PAGE);
   p.set("offset", state.offset);
   $("status").textContent = "Searching…";
   try {
     const res = await getJson("/api/quotes?" + p.toString());
+    if (mine !== latest) return;
     if (!append) $("results").replaceChildren();
     for (const q of res.quotes) $("results").append(renderQuote(q));
     const shown = state.offset + res.quotes.length;
     $("status").textContent = res.total + (res.total === 1 ? " quote" : " quotes") + (res.total ? ", " + shown + " shown" : "");
     $("more").hidden = shown >= res.total;
   } catch (e) {
-    $("status").textContent = "Error: " + e.message;
+    if (mine === latest) $("status").textContent = "Error: " + e.message;
   }
 }
 
@@ -108,12 +113,16 @@ function drawChart(buckets) {
   chart.append(s);
 }
 
+let latestSpeaker = 0;
+
 async function showSpeaker(name) {
+  const mine = ++latestSpeaker;
   $("speaker-view").hidden = false;
   $("speaker-name").textContent = name;
   $("speaker-summary").textContent = "";
   try {
     const t = await getJson("/api/speakers/" + encodeURIComponent(name) + "/timeline?bucket=month");
+    if (mine !== latestSpeaker) return;
     $("speaker-summary").textContent = t.total + (t.total === 1 ? " dated quote, " : " dated quotes, ") + t.buckets[0].start + " to " + t.buckets[t.buckets.length - 1].start;
     drawChart(t.buckets);
   } catch (e) {
