@@ -218,7 +218,9 @@ impl Writer {
 pub struct Search {
     /// Words or phrases in the quote content.
     pub query: Option<String>,
-    /// A speaker's name or part of it ("Putin" finds "Vladimir Putin").
+    /// A speaker's name or part of it ("Putin" finds "Vladimir Putin"),
+    /// its words in order with at most one more between them ("Vladimir
+    /// Putin" finds "Vladimir V. Putin").
     pub speaker: Option<String>,
     /// The outlet (`site`), case-insensitive.
     pub outlet: Option<String>,
@@ -327,7 +329,9 @@ impl QuoteIndex {
                 terms.remove(0).1,
                 IndexRecordOption::Basic,
             ))),
-            _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+            // One word may come between ("Vladimir Putin" finds "Vladimir
+            // V. Putin", "Donald Trump" finds "Donald J. Trump").
+            _ => Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, 1))),
         }
     }
 

@@ -60,6 +60,22 @@ fn contains_run(hay: &[String], needle: &[String]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
+/// The needle's words in order in the hay, at most `slop` extra words
+/// between them in all.
+fn contains_with_slop(hay: &[String], needle: &[String], slop: usize) -> bool {
+    fn from(hay: &[String], needle: &[String], at: usize, budget: usize) -> bool {
+        let Some((first, rest)) = needle.split_first() else {
+            return true;
+        };
+        (at..hay.len().min(at + budget + 1))
+            .any(|i| hay[i] == *first && from(hay, rest, i + 1, budget - (i - at)))
+    }
+    let Some((first, rest)) = needle.split_first() else {
+        return false;
+    };
+    (0..hay.len()).any(|i| hay[i] == *first && from(hay, rest, i + 1, slop))
+}
+
 /// What the search must find, by scanning every quote.
 fn brute(records: &[Record], s: &Search) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
@@ -75,7 +91,7 @@ fn brute(records: &[Record], s: &Search) -> BTreeSet<(String, String)> {
             let speaker_ok = s.speaker.as_deref().is_none_or(|sp| {
                 q.speaker_name
                     .as_deref()
-                    .is_some_and(|n| contains_run(&tokens(n), &tokens(sp)))
+                    .is_some_and(|n| contains_with_slop(&tokens(n), &tokens(sp), 1))
             });
             let outlet_ok = s
                 .outlet
@@ -212,6 +228,10 @@ fn searches() -> Vec<Search> {
             ..s(Some("talk"))
         },
         Search {
+            speaker: Some("Volodymyr Zelensky".into()),
+            ..s(None)
+        },
+        Search {
             outlet: Some("EXAMPLE.com".into()),
             ..s(None)
         },
@@ -341,9 +361,12 @@ fn arb_record(id: usize) -> impl Strategy<Value = Record> {
         prop::collection::vec(words, 1..8),
         prop::option::of(prop::sample::select(vec![
             "Vladimir Putin",
+            "Vladimir V. Putin",
             "Putin",
             "Keir Starmer",
             "Donald Trump",
+            "Donald J. Trump",
+            "Trump Donald",
         ])),
         prop::sample::select(vec![
             QuoteKind::Direct,
@@ -374,7 +397,7 @@ proptest! {
     fn any_corpus_any_search_matches_the_scan(
         records in (0usize..12).prop_flat_map(|n| (0..n).map(arb_record).collect::<Vec<_>>()),
         word in prop::sample::select(vec!["peace", "talk", "\"peace talk\"", "war", "peace talk", "tax deal"]),
-        speaker in prop::option::of(prop::sample::select(vec!["Putin", "Keir Starmer", "Trump"])),
+        speaker in prop::option::of(prop::sample::select(vec!["Putin", "Keir Starmer", "Trump", "Vladimir Putin", "Donald Trump"])),
         kind in prop::option::of(prop::sample::select(vec!["direct", "indirect"])),
         from in 1u32..28,
     ) {
