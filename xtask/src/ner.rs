@@ -2,7 +2,7 @@
 //! CoreNLP's silver entity classes for PolNeAR train and checked against
 //! them on dev, entity by entity.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use onrecord_core::ner_training::{Article, Source, predict, silver_names, train as train_model};
@@ -44,18 +44,13 @@ pub(crate) fn train(args: &TrainArgs) -> Result<()> {
     let bytes = train_model(&articles, args.epochs, Source::Both, &mut |e, acc| {
         eprintln!("epoch {:>2}: token accuracy on train {acc:.4}", e + 1);
     });
-    let out = args.out.clone().unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/onrecord-core/models/ner.bin")
-    });
-    std::fs::write(&out, &bytes)?;
-    eprintln!(
-        "wrote {} ({} bytes) from {} articles in {:.1} s",
-        out.display(),
-        bytes.len(),
+    crate::train_pos::write_model(
+        args.out.as_deref(),
+        "ner.bin",
+        &bytes,
         articles.len(),
-        start.elapsed().as_secs_f64()
-    );
-    Ok(())
+        start,
+    )
 }
 
 const CLASSES: [&str; 4] = ["person", "org", "place", "misc"];

@@ -79,15 +79,37 @@ pub(crate) fn train(args: &TrainArgs) -> Result<()> {
     let bytes = train_model(&articles, args.epochs, &mut |e, acc| {
         eprintln!("epoch {:>2}: token accuracy on train {acc:.4}", e + 1);
     });
-    let out = args.out.clone().unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/onrecord-core/models/pos.bin")
-    });
-    std::fs::write(&out, &bytes)?;
+    write_model(
+        args.out.as_deref(),
+        "pos.bin",
+        &bytes,
+        articles.len(),
+        start,
+    )
+}
+
+/// Writes trained weights to `out`, else to the committed model file
+/// `name`, and says what was written.
+pub(crate) fn write_model(
+    out: Option<&Path>,
+    name: &str,
+    bytes: &[u8],
+    articles: usize,
+    start: std::time::Instant,
+) -> Result<()> {
+    let out = out.map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../crates/onrecord-core/models")
+                .join(name)
+        },
+        Path::to_path_buf,
+    );
+    std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
     eprintln!(
-        "wrote {} ({} bytes) from {} articles in {:.1} s",
+        "wrote {} ({} bytes) from {articles} articles in {:.1} s",
         out.display(),
         bytes.len(),
-        articles.len(),
         start.elapsed().as_secs_f64()
     );
     Ok(())

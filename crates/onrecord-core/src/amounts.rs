@@ -564,7 +564,6 @@ impl Reader<'_, '_> {
             }
         }
         let code = lookup(WORDS, w)?;
-        // "pounds" of weight: only as money after a scale or with "sterling".
         Some((code, i + 1))
     }
 
@@ -649,6 +648,7 @@ pub(crate) fn extract(a: &Analysis<'_>) -> Vec<Amount> {
             start = s;
             found = Some((code.to_owned(), "money"));
         } else if let Some((code, e)) = r.currency_after(end)
+            // "pounds" under a thousand without "sterling" weigh something.
             && !(code == "GBP"
                 && r.low(end) == "pounds"
                 && n.value < 1e3

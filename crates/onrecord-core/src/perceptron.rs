@@ -718,19 +718,41 @@ pub(crate) fn fit(
         .map(|(f, g)| (f.filtered(&keep), g))
         .collect();
     let mut trainer = Trainer::new(labels, allowed);
-    let mut order: Vec<usize> = (0..data.len()).collect();
+    passes(
+        &mut trainer,
+        data.len(),
+        (epochs, seed),
+        log,
+        &mut |t, k| {
+            let (f, g) = &data[k];
+            (t.learn(f, g, &Fixed::default()), g.len())
+        },
+    );
+    trainer
+}
+
+/// `epochs` passes over `n` sequences in an order shuffled from `seed`;
+/// `learn(trainer, k)` learns sequence `k` and gives (wrong, total) labels;
+/// `log` gets each pass's token accuracy.
+pub(crate) fn passes(
+    trainer: &mut Trainer,
+    n: usize,
+    (epochs, seed): (usize, u64),
+    log: &mut dyn FnMut(usize, f64),
+    learn: &mut dyn FnMut(&mut Trainer, usize) -> (usize, usize),
+) {
+    let mut order: Vec<usize> = (0..n).collect();
     let mut rng = SplitMix(seed);
     for epoch in 0..epochs {
         rng.shuffle(&mut order);
         let (mut wrong, mut total) = (0usize, 0usize);
         for &k in &order {
-            let (f, g) = &data[k];
-            wrong += trainer.learn(f, g, &Fixed::default());
-            total += g.len();
+            let (w, t) = learn(trainer, k);
+            wrong += w;
+            total += t;
         }
         log(epoch, 1.0 - wrong as f64 / total.max(1) as f64);
     }
-    trainer
 }
 
 /// A small deterministic generator for shuffling training data.

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use crate::analysis::Analysis;
 use crate::entities::people::Names;
-use crate::perceptron::{Fixed, Model, SplitMix, Trainer};
+use crate::perceptron::{Fixed, Model, Trainer, passes};
 use crate::record::{Quote, QuoteKind, Span};
 use crate::text::{Tokens, is_double_mark, tokenize};
 use features::{B_CUE, I_CUE, LABELS, Lexicon, O, Prepared, allowed, features, prepare};
@@ -752,22 +752,20 @@ pub mod training {
             extra,
         } = setup;
         let mut trainer = Trainer::new(labels, allowed);
-        let mut order: Vec<usize> = (0..data.len()).collect();
-        let mut rng = SplitMix(seed);
-        for epoch in 0..epochs {
-            rng.shuffle(&mut order);
-            let (mut wrong, mut total) = (0usize, 0usize);
-            for &k in &order {
+        passes(
+            &mut trainer,
+            data.len(),
+            (epochs, seed),
+            log,
+            &mut |t, k| {
                 let (f, g, m) = &data[k];
                 let pin = Fixed {
                     at: m,
                     reserved: masked_label,
                 };
-                wrong += trainer.learn(f, g, &pin);
-                total += g.len();
-            }
-            log(epoch, 1.0 - wrong as f64 / total.max(1) as f64);
-        }
+                (t.learn(f, g, &pin), g.len())
+            },
+        );
         trainer.finish(extra)
     }
 

@@ -11,28 +11,9 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-fn chromium() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var("CHROMIUM").ok(),
-        Some("/usr/bin/chromium".into()),
-        Some("/usr/bin/chromium-browser".into()),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-}
-
-fn artifacts() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// The DOM after scripts ran, and a screenshot at phone size.
 fn load(browser: &PathBuf, url: &str, shot: &str) -> String {
-    let common = [
+    let flags = [
         "--headless=new",
         "--no-sandbox",
         "--disable-gpu",
@@ -42,7 +23,7 @@ fn load(browser: &PathBuf, url: &str, shot: &str) -> String {
         "--window-size=412,915",
     ];
     let dom = Command::new(browser)
-        .args(common)
+        .args(flags)
         .arg("--dump-dom")
         .arg(url)
         .output()
@@ -53,8 +34,11 @@ fn load(browser: &PathBuf, url: &str, shot: &str) -> String {
         String::from_utf8_lossy(&dom.stderr)
     );
     let out = Command::new(browser)
-        .args(common)
-        .arg(format!("--screenshot={}", artifacts().join(shot).display()))
+        .args(flags)
+        .arg(format!(
+            "--screenshot={}",
+            common::artifacts().join(shot).display()
+        ))
         .arg(url)
         .output()
         .unwrap();
@@ -68,25 +52,14 @@ fn load(browser: &PathBuf, url: &str, shot: &str) -> String {
 
 #[test]
 fn search_speaker_chart_and_hostile_text_in_a_browser() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("ONRECORD_REQUIRE_BROWSER").is_none(),
-            "no Chromium: install Debian's chromium package"
-        );
-        eprintln!("skipped: no Chromium here (CI installs it)");
+    let Some(browser) = common::browser_tool(
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+        "chromium",
+    ) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let index = common::index(dir.path());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = runtime.spawn(onrecord_server::serve(index, listener, async {
-        let _ = stopped.await;
-    }));
+    let server = common::Server::start();
+    let addr = server.addr;
 
     // Search: results render, the hostile quote is text.
     let dom = load(&browser, &format!("http://{addr}/#q=wrote"), "search.png");
@@ -117,6 +90,5 @@ fn search_speaker_chart_and_hostile_text_in_a_browser() {
     assert_eq!(dom.matches("<rect").count(), 3, "{dom}");
     assert!(dom.contains("3 quotes, 3 shown"), "{dom}");
 
-    let _ = stop.send(());
-    runtime.block_on(server).unwrap().unwrap();
+    server.stop();
 }

@@ -196,10 +196,8 @@ impl Driver {
 
     fn screenshot(&self, name: &str) {
         let b64 = self.cmd("GET", "/screenshot", None);
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts");
-        std::fs::create_dir_all(&dir).unwrap();
         let png = decode_base64(b64.as_str().unwrap());
-        std::fs::write(dir.join(name), png).unwrap();
+        std::fs::write(common::artifacts().join(name), png).unwrap();
     }
 }
 
@@ -228,32 +226,14 @@ fn decode_base64(s: &str) -> Vec<u8> {
 
 #[test]
 fn a_reader_searches_clicks_a_speaker_and_sees_the_chart() {
-    let Some(chromedriver) = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-    else {
-        assert!(
-            std::env::var_os("ONRECORD_REQUIRE_BROWSER").is_none(),
-            "no chromedriver: install Debian's chromium-driver package"
-        );
-        eprintln!("skipped: no chromedriver here (CI installs it)");
+    let Some(chromedriver) = common::browser_tool(
+        &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"],
+        "chromium-driver",
+    ) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = runtime.spawn(onrecord_server::serve(
-        common::index(dir.path()),
-        listener,
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let server = common::Server::start();
+    let addr = server.addr;
     {
         let d = Driver::start(&chromedriver);
         d.cmd(
@@ -294,6 +274,5 @@ fn a_reader_searches_clicks_a_speaker_and_sees_the_chart() {
         assert_eq!(source.matches("<rect").count(), 3, "{source}");
         d.screenshot("clicks-speaker.png");
     }
-    let _ = stop.send(());
-    runtime.block_on(server).unwrap().unwrap();
+    server.stop();
 }

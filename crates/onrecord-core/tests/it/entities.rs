@@ -27,6 +27,14 @@ fn entity<'a>(r: &'a Record, name: &str) -> &'a Entity {
         .unwrap_or_else(|| panic!("no entity {name:?}: {:#?}", r.entities))
 }
 
+/// (text, value) of every date mention.
+fn dates(r: &Record) -> Vec<(&str, Option<&str>)> {
+    r.dates
+        .iter()
+        .map(|d| (d.text.as_str(), d.value.as_deref()))
+        .collect()
+}
+
 fn mentions(e: &Entity) -> Vec<&str> {
     e.mentions.iter().map(|m| m.text.as_str()).collect()
 }
@@ -116,11 +124,7 @@ fn amounts_and_dates_are_normalised() {
             ("25%", 25.0, "%", "percent"),
         ]
     );
-    let dates: Vec<(&str, Option<&str>)> = r
-        .dates
-        .iter()
-        .map(|d| (d.text.as_str(), d.value.as_deref()))
-        .collect();
+    let dates = dates(&r);
     // 2025-08-16 is a Saturday: "on Sunday" is the 10th, "last week" the
     // ISO week before.
     assert_eq!(
@@ -141,11 +145,7 @@ fn without_an_article_date_relative_dates_have_no_value() {
             "The vote was on Sunday, after talks in March 2016 and on 5 March 2016.".into(),
         )))
         .unwrap();
-    let dates: Vec<(&str, Option<&str>)> = r
-        .dates
-        .iter()
-        .map(|d| (d.text.as_str(), d.value.as_deref()))
-        .collect();
+    let dates = dates(&r);
     assert_eq!(
         dates,
         [

@@ -70,3 +70,69 @@ pub(crate) fn index(dir: &std::path::Path) -> QuoteIndex {
     index.reload().unwrap();
     index
 }
+
+/// A browser tool at one of `paths`; without it, `None` after saying so,
+/// unless `ONRECORD_REQUIRE_BROWSER` is set (CI), which fails instead.
+pub(crate) fn browser_tool(paths: &[&str], package: &str) -> Option<std::path::PathBuf> {
+    let found = paths
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("ONRECORD_REQUIRE_BROWSER").is_none(),
+            "no {}: install Debian's {package} package",
+            paths[0]
+        );
+        #[allow(clippy::print_stderr, reason = "a skipped test says why")]
+        {
+            eprintln!("skipped: no {} here (CI installs {package})", paths[0]);
+        }
+    }
+    found
+}
+
+/// Where screenshots are kept.
+pub(crate) fn artifacts() -> std::path::PathBuf {
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `onrecord_server::serve` over the fixture index on a loopback port.
+pub(crate) struct Server {
+    runtime: tokio::runtime::Runtime,
+    pub(crate) addr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    handle: tokio::task::JoinHandle<std::io::Result<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub(crate) fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let handle = runtime.spawn(onrecord_server::serve(index(dir.path()), listener, async {
+            let _ = stopped.await;
+        }));
+        Server {
+            runtime,
+            addr,
+            stop,
+            handle,
+            _dir: dir,
+        }
+    }
+
+    /// Stops the server; it must have run without error.
+    pub(crate) fn stop(self) {
+        let _ = self.stop.send(());
+        self.runtime.block_on(self.handle).unwrap().unwrap();
+    }
+}

@@ -30,7 +30,7 @@ enum Outcome<T> {
     Failed(SourceRef, String),
 }
 
-pub(crate) fn fields(args: &ExtractArgs) -> FieldNames {
+fn fields(args: &ExtractArgs) -> FieldNames {
     let mut f = FieldNames::default();
     let put = |list: &mut Vec<String>, name: &Option<String>| {
         if let Some(n) = name {

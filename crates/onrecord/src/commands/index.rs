@@ -1,7 +1,7 @@
 //! `onrecord index`: records or raw inputs into the embedded index.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -20,7 +20,7 @@ fn open(path: &Path) -> Result<Box<dyn BufRead>> {
     let mut file = File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
     let mut magic = [0u8; 2];
     let n = file.read(&mut magic)?;
-    let file = File::open(path)?;
+    file.seek(SeekFrom::Start(0))?;
     Ok(if n == 2 && magic == [0x1f, 0x8b] {
         Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
     } else {
