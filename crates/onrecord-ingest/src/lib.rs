@@ -75,9 +75,13 @@ trait Records: Send {
 pub struct Reader {
     pending: VecDeque<PathBuf>,
     options: Options,
-    current: Option<Box<dyn Records>>,
+    current: Option<(PathBuf, Box<dyn Records>)>,
     /// Input files fully read so far, for progress.
     files_done: usize,
+    /// Files finished since [`Reader::take_finished`] was last called.
+    finished: Vec<PathBuf>,
+    /// A file that failed to open: finished once its error was returned.
+    failed: Option<PathBuf>,
 }
 
 /// Lists the files under `inputs`: files as given, directories walked
@@ -128,9 +132,20 @@ impl Reader {
                 options,
                 current: None,
                 files_done: 0,
+                finished: Vec::new(),
+                failed: None,
             },
             errors,
         )
+    }
+
+    /// Keeps only the input files `keep` accepts (a resumed run leaves
+    /// out the files an earlier run finished); returns how many were left
+    /// out.
+    pub fn retain_files(&mut self, mut keep: impl FnMut(&Path) -> bool) -> usize {
+        let before = self.pending.len();
+        self.pending.retain(|p| keep(p));
+        before - self.pending.len()
     }
 
     /// Files fully read so far.
@@ -138,16 +153,25 @@ impl Reader {
         self.files_done
     }
 
+    /// The input files whose every record has been returned, in input
+    /// order, since the last call. A file is listed after its last item
+    /// was returned and before the first item of a later file is, if the
+    /// caller asks after every [`Iterator::next`].
+    pub fn take_finished(&mut self) -> Vec<PathBuf> {
+        std::mem::take(&mut self.finished)
+    }
+
     fn open_next(&mut self) -> Option<Result<Item>> {
         let path = self.pending.pop_front()?;
         let name = path.display().to_string();
         match open_file(&path, &name, &self.options) {
             Ok(records) => {
-                self.current = Some(records);
+                self.current = Some((path, records));
                 None
             }
             Err(e) => {
                 self.files_done += 1;
+                self.failed = Some(path);
                 Some(Err(e))
             }
         }
@@ -158,12 +182,17 @@ impl Iterator for Reader {
     type Item = Result<Item>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(path) = self.failed.take() {
+            self.finished.push(path);
+        }
         loop {
-            if let Some(records) = self.current.as_mut() {
+            if let Some((_, records)) = self.current.as_mut() {
                 match records.next_item() {
                     Some(item) => return Some(item),
                     None => {
-                        self.current = None;
+                        if let Some((path, _)) = self.current.take() {
+                            self.finished.push(path);
+                        }
                         self.files_done += 1;
                     }
                 }

@@ -161,4 +161,14 @@ pub(crate) struct ExtractArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub(crate) quiet: bool,
+    /// Resumable run: note each finished input file in a manifest beside
+    /// the output (`OUT.manifest`, or `resume.manifest` in the index) and,
+    /// when one is there, go on from it instead of starting over.
+    #[arg(long)]
+    pub(crate) resume: bool,
+    /// Write each failed input record into the output as an error record
+    /// (`{"error", "path", "index", "offset"}`) where its record would be,
+    /// so that every input line gives one output line.
+    #[arg(long)]
+    pub(crate) inline_errors: bool,
 }

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod progress;
 mod report;
+mod resume;
 
 use std::process::ExitCode;
 

@@ -26,6 +26,9 @@ pub(crate) struct Summary {
 
 pub(crate) struct Reporter {
     errors: Option<BufWriter<File>>,
+    /// Bytes written to the errors file (a resumed run starts past the
+    /// earlier run's).
+    error_bytes: u64,
     pub(crate) summary: Summary,
 }
 
@@ -33,8 +36,24 @@ impl Reporter {
     pub(crate) fn new(errors: Option<File>) -> Reporter {
         Reporter {
             errors: errors.map(BufWriter::new),
+            error_bytes: 0,
             summary: Summary::default(),
         }
+    }
+
+    /// Where a resumed errors file goes on from.
+    pub(crate) fn set_error_bytes(&mut self, bytes: u64) {
+        self.error_bytes = bytes;
+    }
+
+    /// Puts the error lines so far on disk; returns the errors file's
+    /// length.
+    pub(crate) fn sync_errors(&mut self) -> std::io::Result<u64> {
+        if let Some(w) = self.errors.as_mut() {
+            w.flush()?;
+            w.get_ref().sync_data()?;
+        }
+        Ok(self.error_bytes)
     }
 
     /// Reports a failed record (or input file).
@@ -54,8 +73,10 @@ impl Reporter {
                 index: source.index,
                 offset: source.offset,
             };
-            serde_json::to_writer(&mut *w, &line)?;
-            w.write_all(b"\n")?;
+            let mut bytes = serde_json::to_vec(&line)?;
+            bytes.push(b'\n');
+            w.write_all(&bytes)?;
+            self.error_bytes += bytes.len() as u64;
         }
         Ok(())
     }

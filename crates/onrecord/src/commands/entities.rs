@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use onrecord_core::Record;
 use serde::Serialize;
 
-use super::extract::{Output, drive};
+use super::extract::{Event, Output, drive, reporter};
 use crate::cli::EntitiesArgs;
 
 /// One row of the table.
@@ -33,15 +33,25 @@ pub(crate) fn run(args: &EntitiesArgs) -> Result<ExitCode> {
     if args.input.no_entities {
         anyhow::bail!("`entities` needs the entity stage; drop --no-entities");
     }
+    if args.input.resume {
+        anyhow::bail!("`entities` prints one table at the end; --resume is for extract and index");
+    }
     let mut table: HashMap<(String, String), (u64, u64)> = HashMap::new();
-    let reporter = drive(&args.input, &of_record, &mut |entities| {
-        for (name, kind, mentions) in entities {
-            let row = table.entry((name, kind)).or_default();
-            row.0 += 1;
-            row.1 += mentions;
-        }
-        Ok(())
-    })?;
+    let reporter = drive(
+        &args.input,
+        reporter(&args.input)?,
+        &of_record,
+        &mut |event| {
+            if let Event::Record(entities) = event {
+                for (name, kind, mentions) in entities {
+                    let row = table.entry((name, kind)).or_default();
+                    row.0 += 1;
+                    row.1 += mentions;
+                }
+            }
+            Ok(())
+        },
+    )?;
     let mut rows: Vec<Row> = table
         .into_iter()
         .filter(|((_, kind), _)| args.kind.as_ref().is_none_or(|k| k == kind))

@@ -6,6 +6,7 @@
 //! writes its results in input order. Memory is bounded by the batch size,
 //! not the input size, and the output is the same bytes on every run.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use rayon::prelude::*;
 use crate::cli::ExtractArgs;
 use crate::progress;
 use crate::report::Reporter;
+use crate::resume;
 
 const BATCH_DOCS: usize = 512;
 const BATCH_BYTES: usize = 32 << 20;
@@ -163,16 +165,159 @@ impl Output {
 }
 
 pub(crate) fn run(args: &ExtractArgs) -> Result<ExitCode> {
+    if args.resume {
+        return run_resumable(args);
+    }
     let mut output = Output::new(args.output.as_deref())?;
-    let reporter = drive(args, &json_line, &mut |line: Vec<u8>| {
-        output
-            .writer()
-            .write_all(&line)
-            .context("cannot write records")
+    let reporter = reporter(args)?;
+    let inline = args.inline_errors;
+    let reporter = drive(args, reporter, &json_line, &mut |event| {
+        let w = output.writer();
+        match event {
+            Event::Record(line) => w.write_all(&line),
+            Event::Failed(source, message) if inline => write_error_line(w, source, message),
+            Event::Failed(..) | Event::FileDone(..) => Ok(()),
+        }
+        .context("cannot write records")
     })?;
     output.finish()?;
     reporter.finish()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The reporter of a run: error lines to stderr and to `--errors`.
+pub(crate) fn reporter(args: &ExtractArgs) -> Result<Reporter> {
+    let errors = match &args.errors {
+        Some(p) => {
+            Some(File::create(p).with_context(|| format!("cannot create `{}`", p.display()))?)
+        }
+        None => None,
+    };
+    Ok(Reporter::new(errors))
+}
+
+/// A failed input as a line of the record stream (`--inline-errors`).
+fn write_error_line(w: &mut dyn Write, source: &SourceRef, message: &str) -> std::io::Result<()> {
+    let line = crate::report::ErrorLine {
+        error: message.to_owned(),
+        path: &source.path,
+        index: source.index,
+        offset: source.offset,
+    };
+    serde_json::to_writer(&mut *w, &line)?;
+    w.write_all(b"\n")
+}
+
+/// What changes the output: a manifest written with other settings is not
+/// resumed.
+pub(crate) fn settings(args: &ExtractArgs) -> String {
+    format!(
+        "format={:?} raw_text={} no_quotes={} no_entities={} max_record_bytes={} inline_errors={} fields={:?} version={}",
+        args.format,
+        args.raw_text,
+        args.no_quotes,
+        args.no_entities,
+        args.max_record_bytes,
+        args.inline_errors,
+        fields(args),
+        env!("CARGO_PKG_VERSION"),
+    )
+}
+
+/// `extract --resume -o OUT`: records go to a fixed partial file beside
+/// OUT and every finished input file is noted in `OUT.manifest` once its
+/// records are on disk; a later run with the same arguments truncates the
+/// partial file to the last noted length, leaves the noted files out and
+/// goes on. The finished output is renamed into place and the manifest
+/// removed, so the result is the same bytes as one uninterrupted run.
+fn run_resumable(args: &ExtractArgs) -> Result<ExitCode> {
+    let Some(target) = args.output.as_deref() else {
+        anyhow::bail!("--resume needs --output FILE (the manifest is kept beside it)");
+    };
+    if args.inputs.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!("--resume cannot resume standard input; give files");
+    }
+    let partial = resume::partial_path(target);
+    let (mut manifest, last) =
+        resume::Manifest::open(&resume::manifest_path(target), &settings(args))?;
+    let (out, mut errors, done) = match &last {
+        Some(state) => (
+            resume::reopen(&partial, state.output_bytes)?,
+            args.errors
+                .as_deref()
+                .map(|p| resume::reopen(p, state.errors_bytes))
+                .transpose()?,
+            manifest.done().clone(),
+        ),
+        None => (
+            File::create(&partial)
+                .with_context(|| format!("cannot create `{}`", partial.display()))?,
+            args.errors
+                .as_deref()
+                .map(|p| {
+                    File::create(p).with_context(|| format!("cannot create `{}`", p.display()))
+                })
+                .transpose()?,
+            Default::default(),
+        ),
+    };
+    let mut output_bytes = last.as_ref().map_or(0, |s| s.output_bytes);
+    let mut reporter = Reporter::new(errors.take());
+    if let Some(state) = &last {
+        reporter.summary = state.summary();
+        reporter.set_error_bytes(state.errors_bytes);
+        #[expect(clippy::print_stderr, reason = "a message")]
+        {
+            eprintln!(
+                "resuming: {} input files already done, {} records written",
+                done.len(),
+                state.written
+            );
+        }
+    }
+    let mut writer = BufWriter::with_capacity(1 << 20, out.try_clone()?);
+    let inline = args.inline_errors;
+    let reporter = drive_from(args, reporter, Some(&done), &json_line, &mut |event| {
+        match event {
+            Event::Record(line) => {
+                writer.write_all(&line)?;
+                output_bytes += line.len() as u64;
+            }
+            Event::Failed(source, message) if inline => {
+                let mut line = Vec::new();
+                write_error_line(&mut line, source, message)?;
+                writer.write_all(&line)?;
+                output_bytes += line.len() as u64;
+            }
+            Event::Failed(..) => {}
+            Event::FileDone(path, reporter) => {
+                writer.flush().context("cannot write records")?;
+                out.sync_data().context("cannot write records")?;
+                let errors_bytes = reporter.sync_errors()?;
+                manifest.note(path, output_bytes, errors_bytes, reporter.summary)?;
+            }
+        }
+        Ok(())
+    })?;
+    writer.flush().context("cannot write records")?;
+    drop(writer);
+    out.sync_all().context("cannot write records")?;
+    drop(out);
+    std::fs::rename(&partial, target)
+        .with_context(|| format!("cannot rename to `{}`", target.display()))?;
+    manifest.remove()?;
+    reporter.finish()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the sink of [`drive`] is handed, in input order.
+pub(crate) enum Event<'a, T> {
+    /// A record, through `map`.
+    Record(T),
+    /// A record that failed (already counted and reported on stderr).
+    Failed(&'a SourceRef, &'a str),
+    /// Every record of this input file has been handed over.
+    FileDone(&'a Path, &'a mut Reporter),
 }
 
 /// Reads the inputs of `args`, runs every document through the pipeline
@@ -180,8 +325,26 @@ pub(crate) fn run(args: &ExtractArgs) -> Result<ExitCode> {
 /// Failed records are reported as they come; the reporter holds the counts.
 pub(crate) fn drive<T: Send>(
     args: &ExtractArgs,
+    reporter: Reporter,
     map: &(dyn Fn(Record) -> Result<T, String> + Sync),
-    sink: &mut dyn FnMut(T) -> Result<()>,
+    sink: &mut dyn FnMut(Event<'_, T>) -> Result<()>,
+) -> Result<Reporter> {
+    drive_from(args, reporter, None, map, sink)
+}
+
+/// One entry of a batch, in input order.
+enum Entry {
+    Item(onrecord_ingest::Result<Item>),
+    FileDone(PathBuf),
+}
+
+/// [`drive`], leaving out the input files in `done`.
+pub(crate) fn drive_from<T: Send>(
+    args: &ExtractArgs,
+    mut reporter: Reporter,
+    done: Option<&HashSet<String>>,
+    map: &(dyn Fn(Record) -> Result<T, String> + Sync),
+    sink: &mut dyn FnMut(Event<'_, T>) -> Result<()>,
 ) -> Result<Reporter> {
     let pipeline = Pipeline::builder()
         .raw_text(args.raw_text)
@@ -194,34 +357,33 @@ pub(crate) fn drive<T: Send>(
         fields: fields(args),
         max_record_bytes: args.max_record_bytes,
     };
-    let errors = match &args.errors {
-        Some(p) => {
-            Some(File::create(p).with_context(|| format!("cannot create `{}`", p.display()))?)
-        }
-        None => None,
-    };
-    let mut reporter = Reporter::new(errors);
-    let (reader, walk_errors) = Reader::new(&args.inputs, options);
+    let (mut reader, walk_errors) = Reader::new(&args.inputs, options);
+    if let Some(done) = done {
+        reader.retain_files(|p| !done.contains(&p.display().to_string()));
+    }
     for e in walk_errors {
         reporter.summary.read += 1;
         reporter.failed(&e.source, &e.kind.to_string())?;
+        sink(Event::Failed(&e.source, &e.kind.to_string()))?;
     }
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .context("cannot start worker threads")?;
-    let (sender, receiver) =
-        crossbeam_channel::bounded::<(Vec<onrecord_ingest::Result<Item>>, usize, usize)>(2);
+    let (sender, receiver) = crossbeam_channel::bounded::<(Vec<Entry>, usize, usize)>(2);
     let reader_thread = std::thread::spawn(move || {
-        let mut reader = reader;
         let mut batch = Vec::with_capacity(BATCH_DOCS);
         let mut bytes = 0usize;
-        while let Some(item) = reader.next() {
+        loop {
+            let item = reader.next();
+            // Files finished before this item came from a later one.
+            batch.extend(reader.take_finished().into_iter().map(Entry::FileDone));
+            let Some(item) = item else { break };
             if let Ok(Item::Document(d)) = &item {
                 bytes += d.len_bytes();
             }
-            batch.push(item);
+            batch.push(Entry::Item(item));
             if batch.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_DOCS));
                 if sender.send((full, bytes, reader.files_done())).is_err() {
@@ -237,21 +399,32 @@ pub(crate) fn drive<T: Send>(
     let start = Instant::now();
     let mut total_bytes = 0usize;
     for (batch, bytes, files_done) in receiver {
-        let outcomes: Vec<Outcome<T>> = pool.install(|| {
+        let outcomes: Vec<Result<Outcome<T>, PathBuf>> = pool.install(|| {
             batch
                 .into_par_iter()
-                .map(|item| process(&pipeline, item, map))
+                .map(|entry| match entry {
+                    Entry::Item(item) => Ok(process(&pipeline, item, map)),
+                    Entry::FileDone(path) => Err(path),
+                })
                 .collect()
         });
         for outcome in outcomes {
-            reporter.summary.read += 1;
             match outcome {
-                Outcome::Record(out) => {
-                    sink(out)?;
+                Ok(Outcome::Record(out)) => {
+                    reporter.summary.read += 1;
                     reporter.summary.written += 1;
+                    sink(Event::Record(out))?;
                 }
-                Outcome::Skipped => reporter.summary.skipped += 1,
-                Outcome::Failed(source, message) => reporter.failed(&source, &message)?,
+                Ok(Outcome::Skipped) => {
+                    reporter.summary.read += 1;
+                    reporter.summary.skipped += 1;
+                }
+                Ok(Outcome::Failed(source, message)) => {
+                    reporter.summary.read += 1;
+                    reporter.failed(&source, &message)?;
+                    sink(Event::Failed(&source, &message))?;
+                }
+                Err(path) => sink(Event::FileDone(&path, &mut reporter))?,
             }
         }
         total_bytes += bytes;

@@ -2,16 +2,17 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use onrecord_core::{Record, SourceRef};
 use onrecord_index::QuoteIndex;
 
-use super::extract::drive;
+use super::extract::{Event, drive_from};
 use crate::cli::IndexArgs;
-use crate::report::Reporter;
+use crate::report::Summary;
+use crate::resume;
 
 /// Indexing memory (one thread).
 const HEAP_BYTES: usize = 128 << 20;
@@ -49,23 +50,76 @@ pub(crate) fn run(args: &IndexArgs) -> Result<ExitCode> {
     let mut writer = index
         .writer(HEAP_BYTES)
         .context("cannot write to the index (is another `onrecord index` running on it?)")?;
+    let records = records_only(&args.input.inputs);
+    // `--resume`: input files are noted as done once a commit holds all
+    // their articles; a rerun leaves them out. (Indexing an article again
+    // replaces it, so what a killed run committed of an unfinished file is
+    // simply replaced.)
+    let (mut manifest, last) = if args.input.resume {
+        let settings = format!(
+            "records={records} {}",
+            super::extract::settings(&args.input)
+        );
+        let (m, last) = resume::Manifest::open(&args.index.join("resume.manifest"), &settings)?;
+        (Some(m), last)
+    } else {
+        (None, None)
+    };
+    let done = manifest
+        .as_ref()
+        .map(|m| m.done().clone())
+        .unwrap_or_default();
+    let mut reporter = super::extract::reporter(&args.input)?;
+    if let Some(state) = &last {
+        reporter.summary = state.summary();
+        #[expect(clippy::print_stderr, reason = "a message")]
+        {
+            eprintln!(
+                "resuming: {} input files already indexed, {} articles",
+                done.len(),
+                state.written
+            );
+        }
+    }
     let mut since_commit = 0u64;
     let mut quotes = 0usize;
-    let mut add = |record: &Record| -> Result<()> {
-        writer.add(record)?;
-        quotes += record.quotes.len();
-        since_commit += 1;
+    let mut articles_now = 0u64;
+    // Files finished since the last commit, with the counts at their end.
+    let mut finished: Vec<(PathBuf, Summary)> = Vec::new();
+    let mut commit = |writer: &mut onrecord_index::Writer,
+                      finished: &mut Vec<(PathBuf, Summary)>|
+     -> Result<()> {
+        writer.commit().context("cannot commit the index")?;
+        if let Some(m) = manifest.as_mut() {
+            for (path, summary) in finished.drain(..) {
+                m.note(&path, 0, 0, summary)?;
+            }
+        }
+        Ok(())
+    };
+    let mut add = |record: Option<&Record>, file_done: Option<(&Path, Summary)>| -> Result<()> {
+        if let Some(record) = record {
+            writer.add(record)?;
+            quotes += record.quotes.len();
+            articles_now += 1;
+            since_commit += 1;
+        }
+        if let Some((path, summary)) = file_done {
+            finished.push((path.to_owned(), summary));
+        }
         if since_commit >= args.commit_every.max(1) {
-            writer.commit()?;
+            commit(&mut writer, &mut finished)?;
             since_commit = 0;
         }
         Ok(())
     };
-    let reporter = if records_only(&args.input.inputs) {
+    let reporter = if records {
         // Records from `extract`: indexed as they are, line by line.
-        let mut reporter = Reporter::new(None);
         let bar = crate::progress::bar(args.input.quiet);
         for path in &args.input.inputs {
+            if done.contains(&path.display().to_string()) {
+                continue;
+            }
             let mut offset = 0u64;
             for (i, line) in open(path)?.lines().enumerate() {
                 let line = line.with_context(|| format!("reading `{}`", path.display()))?;
@@ -74,7 +128,7 @@ pub(crate) fn run(args: &IndexArgs) -> Result<ExitCode> {
                     reporter.summary.read += 1;
                     match serde_json::from_str::<Record>(&line) {
                         Ok(record) => {
-                            add(&record)?;
+                            add(Some(&record), None)?;
                             reporter.summary.written += 1;
                         }
                         Err(e) => {
@@ -90,20 +144,33 @@ pub(crate) fn run(args: &IndexArgs) -> Result<ExitCode> {
                 }
                 offset += len;
             }
+            add(None, Some((path, reporter.summary)))?;
         }
         bar.finish_and_clear();
         reporter
     } else {
-        drive(&args.input, &|r: Record| Ok(r), &mut |r: Record| add(&r))?
+        drive_from(
+            &args.input,
+            reporter,
+            Some(&done),
+            &|r: Record| Ok(r),
+            &mut |event| match event {
+                Event::Record(r) => add(Some(&r), None),
+                Event::FileDone(path, reporter) => add(None, Some((path, reporter.summary))),
+                Event::Failed(..) => Ok(()),
+            },
+        )?
     };
-    writer.commit().context("cannot commit the index")?;
+    commit(&mut writer, &mut finished)?;
+    if let Some(m) = manifest {
+        m.remove()?;
+    }
     index.reload()?;
     let (articles, in_index) = index.counts()?;
     #[expect(clippy::print_stderr, reason = "the summary is a message")]
     {
         eprintln!(
-            "indexed {} articles with {quotes} quotes; the index holds {articles} articles, {in_index} quotes",
-            reporter.summary.written
+            "indexed {articles_now} articles with {quotes} quotes; the index holds {articles} articles, {in_index} quotes"
         );
     }
     reporter.finish()?;

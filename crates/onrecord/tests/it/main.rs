@@ -460,3 +460,198 @@ fn killed_while_indexing_the_index_opens_with_whole_articles_and_a_rerun_complet
         assert_eq!(Some(n), expected.get(id));
     }
 }
+
+/// A corpus of `files` JSONL files of `per_file` articles (the quote
+/// fixtures under fresh ids), one broken line in the third file.
+fn jsonl_corpus(dir: &std::path::Path, files: usize, per_file: usize) -> PathBuf {
+    let mut texts = Vec::new();
+    for sub in ["quotes", "entities"] {
+        let mut paths: Vec<_> = std::fs::read_dir(testdata(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        for p in paths {
+            texts.push(std::fs::read_to_string(p).unwrap());
+        }
+    }
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for f in 0..files {
+        let mut lines = String::new();
+        for k in 0..per_file {
+            if f == 2 && k == 1 {
+                lines.push_str("{broken\n");
+            }
+            let text = &texts[(f * per_file + k) % texts.len()];
+            let line = serde_json::json!({"id": format!("a{f}-{k}"), "text": text});
+            lines.push_str(&line.to_string());
+            lines.push('\n');
+        }
+        std::fs::write(corpus.join(format!("part-{f:03}.jsonl")), lines).unwrap();
+    }
+    corpus
+}
+
+/// A small deterministic generator for kill times (the seed is printed).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+#[test]
+fn extract_resumed_after_kill_9_gives_the_same_output_as_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = jsonl_corpus(dir.path(), 20, 40);
+    let bin = assert_cmd::cargo::cargo_bin("onrecord");
+    let run = |out: &std::path::Path, errors: &std::path::Path| {
+        let mut cmd = std::process::Command::new(&bin);
+        cmd.args(["extract", "--resume", "--quiet", "--threads", "2", "-o"])
+            .arg(out)
+            .arg("--errors")
+            .arg(errors)
+            .arg(&corpus)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        cmd
+    };
+    // The uninterrupted run, timed.
+    let reference = dir.path().join("reference.jsonl");
+    let reference_errors = dir.path().join("reference.errors");
+    let started = std::time::Instant::now();
+    let one = run(&reference, &reference_errors).output().unwrap();
+    assert!(one.status.success());
+    let full_ms = started.elapsed().as_millis() as u64;
+    assert!(!resume_manifest(&reference).exists());
+    let expected = std::fs::read(&reference).unwrap();
+    assert_eq!(records(&expected).len(), 20 * 40);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    eprintln!("kill seed {seed}, one run {full_ms} ms");
+    let mut rng = Lcg(seed);
+    for round in 0..3 {
+        let out = dir.path().join(format!("out-{round}.jsonl"));
+        let errors = dir.path().join(format!("out-{round}.errors"));
+        // Killed once or twice at random points, then run to the end.
+        for _ in 0..=round % 2 {
+            let mut child = run(&out, &errors).spawn().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(rng.below(full_ms)));
+            child.kill().ok();
+            child.wait().unwrap();
+            let noted = std::fs::read_to_string(resume_manifest(&out))
+                .map(|m| m.lines().count().saturating_sub(1))
+                .unwrap_or(0);
+            eprintln!("round {round}: killed with {noted} of 20 files noted done");
+            assert!(
+                !out.exists() || child_finished(&out),
+                "a partial output looks complete"
+            );
+        }
+        let last = run(&out, &errors).output().unwrap();
+        assert!(
+            last.status.success(),
+            "{}",
+            String::from_utf8_lossy(&last.stderr)
+        );
+        assert_eq!(std::fs::read(&out).unwrap(), expected, "round {round}");
+        assert_eq!(
+            std::fs::read(&errors).unwrap(),
+            std::fs::read(&reference_errors).unwrap()
+        );
+        assert_eq!(summary(&last.stderr), summary(&one.stderr));
+        assert!(!resume_manifest(&out).exists());
+    }
+}
+
+fn resume_manifest(out: &std::path::Path) -> PathBuf {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".manifest");
+    PathBuf::from(name)
+}
+
+/// An output in place is only ever a finished one: its manifest is gone.
+fn child_finished(out: &std::path::Path) -> bool {
+    !resume_manifest(out).exists()
+}
+
+#[test]
+fn index_resumed_after_kill_9_holds_every_article_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = jsonl_corpus(dir.path(), 10, 40);
+    let bin = assert_cmd::cargo::cargo_bin("onrecord");
+    let index = dir.path().join("index");
+    let run = || {
+        let mut cmd = std::process::Command::new(&bin);
+        cmd.args([
+            "index",
+            "--resume",
+            "--quiet",
+            "--commit-every",
+            "50",
+            "--index",
+        ])
+        .arg(&index)
+        .arg(&corpus)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+        cmd
+    };
+    let mut child = run().spawn().unwrap();
+    // Killed once some files are noted done.
+    let manifest = index.join("resume.manifest");
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(60) {
+        let noted = std::fs::read_to_string(&manifest)
+            .map(|m| m.lines().count().saturating_sub(1))
+            .unwrap_or(0);
+        if noted >= 2 || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().ok();
+    child.wait().unwrap();
+    let last = run().output().unwrap();
+    assert!(last.status.success());
+    let stderr = String::from_utf8_lossy(&last.stderr);
+    eprintln!("{stderr}");
+    assert_eq!(summary(&last.stderr), [401, 400, 0, 1]);
+    let per = indexed(&index);
+    assert_eq!(per.len(), 400);
+    assert!(!manifest.exists());
+}
+
+#[test]
+fn stdin_filter_gives_one_line_per_input_line_with_errors_in_place() {
+    let input = "{\"id\": \"a\", \"text\": \"Putin said the talks were over.\"}\n\
+                 {not json\n\
+                 {\"id\": \"c\", \"html\": \"<html><body><article><p>The council voted on Tuesday to close the old bridge to traffic for the whole winter, and the mayor said the repairs would start in March after years of delay.</p></article></body></html>\"}\n\
+                 {\"id\": \"d\"}\n\
+                 {\"id\": \"e\", \"text\": \"The end.\"}\n";
+    let out = onrecord()
+        .args(["extract", "--format", "jsonl", "--inline-errors", "-"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let lines = records(&out.stdout);
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[1]["path"], "-");
+    assert_eq!(lines[1]["index"], 1);
+    assert!(lines[1]["error"].as_str().unwrap().contains("JSON"));
+    assert_eq!(lines[2]["id"], "c");
+    assert!(lines[3]["error"].as_str().unwrap().contains("text"));
+    assert_eq!(lines[4]["id"], "e");
+    assert_eq!(summary(&out.stderr), [5, 3, 0, 2]);
+}
