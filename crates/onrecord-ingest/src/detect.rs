@@ -87,7 +87,7 @@ pub(crate) fn open(
     let decompressed: Box<dyn BufRead + Send> = if magic.starts_with(&[0x1f, 0x8b]) {
         Box::new(BufReader::with_capacity(
             256 << 10,
-            flate2::bufread::MultiGzDecoder::new(buffered),
+            crate::gz::ResyncGz::new(buffered),
         ))
     } else if magic == [0x28, 0xb5, 0x2f, 0xfd] {
         Box::new(BufReader::with_capacity(

@@ -175,9 +175,16 @@ impl Records for JsonlRecords {
                     return None;
                 }
                 Err(e) => {
-                    // A read error (truncated gzip) ends this file.
-                    self.done = true;
-                    return Some(Err(Error::new(&self.name, self.index, offset, e)));
+                    // A damaged gzip member loses the lines in it; any
+                    // other read error ends this file.
+                    let recoverable = crate::gz::is_recoverable(&e);
+                    let error = Error::new(&self.name, self.index, offset, e);
+                    if recoverable {
+                        self.index += 1;
+                    } else {
+                        self.done = true;
+                    }
+                    return Some(Err(error));
                 }
             };
             if !over && self.line.iter().all(u8::is_ascii_whitespace) {

@@ -12,6 +12,7 @@
 mod charset;
 mod detect;
 mod error;
+mod gz;
 mod jsonl;
 mod source;
 mod warc;

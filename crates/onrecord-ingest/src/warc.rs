@@ -16,11 +16,13 @@ const MAX_HEADER_BYTES: usize = 64 << 10;
 const MAX_LINE_BYTES: usize = 16 << 10;
 
 pub(crate) struct WarcRecords {
-    input: Input,
+    input: Rewind,
     name: String,
     limit: usize,
     index: u64,
     done: bool,
+    /// A read error met while looking past a record, reported as the next.
+    deferred: Option<std::io::Error>,
 }
 
 /// A WARC record's header fields (names lowercased).
@@ -37,9 +39,91 @@ impl Header {
     }
 }
 
+/// The input with bytes put back in front: when a record's declared length
+/// runs into the next record, those bytes are read again as that record.
+struct Rewind {
+    front: Vec<u8>,
+    at: usize,
+    inner: Input,
+}
+
+impl Rewind {
+    /// Offset in the decompressed input of the next byte to read.
+    fn position(&self) -> u64 {
+        self.inner.position() - (self.front.len() - self.at) as u64
+    }
+
+    /// Puts `bytes` back, to be read next.
+    fn unread(&mut self, mut bytes: Vec<u8>) {
+        bytes.extend_from_slice(&self.front[self.at..]);
+        self.front = bytes;
+        self.at = 0;
+    }
+
+    /// Up to `n` next bytes, left unread, and the read error that cut
+    /// them short, if any.
+    fn peek(&mut self, n: usize) -> (Vec<u8>, Option<std::io::Error>) {
+        let mut out = vec![0u8; n];
+        let mut got = 0;
+        let mut error = None;
+        while got < n {
+            match self.read(&mut out[got..]) {
+                Ok(0) => break,
+                Ok(k) => got += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        out.truncate(got);
+        self.unread(out.clone());
+        (out, error)
+    }
+}
+
+impl Read for Rewind {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at < self.front.len() {
+            let n = buf.len().min(self.front.len() - self.at);
+            buf[..n].copy_from_slice(&self.front[self.at..self.at + n]);
+            self.at += n;
+            return Ok(n);
+        }
+        self.inner.read(buf)
+    }
+}
+
+impl BufRead for Rewind {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.at < self.front.len() {
+            return Ok(&self.front[self.at..]);
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if self.at < self.front.len() {
+            self.at = (self.at + amount).min(self.front.len());
+        } else {
+            self.inner.consume(amount);
+        }
+    }
+}
+
+/// Where a record's block holds the start of another record (a line
+/// opening with `WARC/1.`): the sign of a Content-Length longer than what
+/// was written.
+fn next_record_inside(block: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(block, b"\nWARC/1.")
+        .map(|i| i + 1)
+        .find(|&i| block[i..].iter().take(12).any(|&b| b == b'\n'))
+}
+
 /// One line without its line ending, at most `MAX_LINE_BYTES`; `None` at
 /// the end of input.
-fn read_line(input: &mut Input) -> std::io::Result<Option<Vec<u8>>> {
+fn read_line(input: &mut impl BufRead) -> std::io::Result<Option<Vec<u8>>> {
     let mut line = Vec::new();
     let n = input
         .by_ref()
@@ -111,11 +195,16 @@ fn split_http(block: &[u8]) -> Option<HttpParts<'_>> {
 impl WarcRecords {
     pub(crate) fn new(input: Input, name: String, limit: usize) -> Self {
         WarcRecords {
-            input,
+            input: Rewind {
+                front: Vec::new(),
+                at: 0,
+                inner: input,
+            },
             name,
             limit,
             index: 0,
             done: false,
+            deferred: None,
         }
     }
 
@@ -191,6 +280,9 @@ impl WarcRecords {
     }
 
     fn record(&mut self) -> Option<Result<Item>> {
+        if let Some(e) = self.deferred.take() {
+            return Some(Err(self.error(self.input.position(), e)));
+        }
         let (offset, header) = match self.read_header() {
             Ok(Some(h)) => h,
             Ok(None) => return None,
@@ -211,10 +303,10 @@ impl WarcRecords {
             offset,
         };
         let mut block_reader = self.input.by_ref().take(length);
-        let (block, over) = match read_bounded(&mut block_reader, self.limit) {
+        let (mut block, over) = match read_bounded(&mut block_reader, self.limit) {
             Ok(r) => r,
             Err(e) => {
-                self.done = true;
+                self.done = !crate::gz::is_recoverable(&e);
                 return Some(Err(self.error(offset, e)));
             }
         };
@@ -225,6 +317,34 @@ impl WarcRecords {
                     limit_bytes: self.limit,
                 },
             )));
+        }
+        // A record cut short in the middle of a file: its declared length
+        // reaches into the next record. The block should be followed by
+        // blank lines and the next `WARC/` line (or the end); when it is
+        // not and the block holds a record start, the record is reported
+        // and reading goes on from that start.
+        if !over {
+            let (after, error) = self.input.peek(16);
+            // A read error past this record belongs to the next one.
+            self.deferred = error;
+            let rest: Vec<u8> = after
+                .iter()
+                .copied()
+                .skip_while(|b| *b == b'\r' || *b == b'\n')
+                .collect();
+            let well_ended = (block.len() as u64) == length
+                && (rest.is_empty() || rest.starts_with(b"WARC/") || self.deferred.is_some());
+            if !well_ended && let Some(k) = next_record_inside(&block) {
+                let next = block.split_off(k);
+                self.input.unread(next);
+                return Some(Err(self.error(
+                    offset,
+                    ErrorKind::Warc(format!(
+                        "truncated: the next record starts {k} bytes into this one's \
+                         Content-Length of {length}"
+                    )),
+                )));
+            }
         }
         if (block.len() as u64) < length {
             self.done = true;
@@ -327,8 +447,14 @@ impl Records for WarcRecords {
         let item = self.record();
         match &item {
             None => self.done = true,
-            // A read error (a corrupt or truncated compressed stream) ends
-            // the file: nothing after it can be trusted or reached.
+            // A damaged gzip member loses its record; the next member
+            // starts the next one.
+            Some(Err(Error {
+                kind: ErrorKind::Io(e),
+                ..
+            })) if crate::gz::is_recoverable(e) => self.index += 1,
+            // Any other read error (a corrupt zstd stream, a failing disk)
+            // ends the file: nothing after it can be trusted or reached.
             Some(Err(Error {
                 kind: ErrorKind::Io(_),
                 ..

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use assert_cmd::Command;
+
+mod faults;
 use serde_json::Value;
 
 fn testdata(path: &str) -> PathBuf {
