@@ -11,6 +11,7 @@ mod bench_index;
 mod eval_quotes;
 mod genders;
 mod html_eval;
+mod identity;
 mod make_warc;
 mod metric;
 mod ner;
@@ -54,6 +55,9 @@ enum Command {
     TrainNer(ner::TrainArgs),
     /// Entity agreement with CoreNLP on PolNeAR dev, per class.
     EvalNer(ner::EvalArgs),
+    /// How many keys the most quoted speakers of PolNeAR split into, per
+    /// article and with corpus keys.
+    EvalIdentity(identity::Args),
     /// Speaker names against the people CoreNLP's coreference chains name
     /// on PolNeAR dev, with and without the entity stage.
     EvalSpeakerNames(speaker_names::Args),
@@ -76,6 +80,7 @@ fn main() -> Result<()> {
         Command::EvalPos(args) => train_pos::eval(&args),
         Command::TrainQuotes(args) => train_quotes::run(&args),
         Command::EvalQuotes(args) => eval_quotes::run(&args),
+        Command::EvalIdentity(args) => identity::run(&args),
         Command::EvalSpeakerNames(args) => speaker_names::run(&args),
     }
 }

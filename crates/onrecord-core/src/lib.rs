@@ -25,6 +25,7 @@ mod document;
 mod entities;
 mod error;
 mod html;
+pub mod identity;
 mod perceptron;
 mod pos;
 mod quotes;

@@ -29,6 +29,25 @@ pub(crate) enum Command {
     Search(SearchArgs),
     /// Serve the JSON API and the web page over an index.
     Serve(ServeArgs),
+    /// Write records (JSONL from `extract`, plain or .gz) as Parquet:
+    /// articles, quotes, entities and amounts, with corpus-wide person keys.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct ExportArgs {
+    /// Files of records written by `extract`.
+    #[arg(required = true)]
+    pub(crate) inputs: Vec<PathBuf>,
+    /// The directory to write the Parquet files to (created if missing).
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+    /// The output format.
+    #[arg(long, default_value = "parquet", value_parser = ["parquet"])]
+    pub(crate) format: String,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub(crate) quiet: bool,
 }
 
 #[derive(Args)]

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         cli::Command::Index(args) => commands::index::run(&args),
         cli::Command::Search(args) => commands::search::run(&args),
         cli::Command::Serve(args) => commands::serve::run(&args),
+        cli::Command::Export(args) => commands::export::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -29,6 +29,8 @@ pub(crate) struct Reporter {
     /// Bytes written to the errors file (a resumed run starts past the
     /// earlier run's).
     error_bytes: u64,
+    /// Counts only, prints nothing (a first pass over the same input).
+    silent: bool,
     pub(crate) summary: Summary,
 }
 
@@ -37,7 +39,16 @@ impl Reporter {
         Reporter {
             errors: errors.map(BufWriter::new),
             error_bytes: 0,
+            silent: false,
             summary: Summary::default(),
+        }
+    }
+
+    /// A reporter that only counts.
+    pub(crate) fn silent() -> Reporter {
+        Reporter {
+            silent: true,
+            ..Reporter::new(None)
         }
     }
 
@@ -59,6 +70,9 @@ impl Reporter {
     /// Reports a failed record (or input file).
     pub(crate) fn failed(&mut self, source: &SourceRef, message: &str) -> std::io::Result<()> {
         self.summary.failed += 1;
+        if self.silent {
+            return Ok(());
+        }
         #[expect(clippy::print_stderr, reason = "errors are reported on stderr")]
         {
             eprintln!(

@@ -1,12 +1,10 @@
 //! `onrecord index`: records or raw inputs into the embedded index.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use onrecord_core::{Record, SourceRef};
+use onrecord_core::Record;
 use onrecord_index::QuoteIndex;
 
 use super::extract::{Event, drive_from};
@@ -17,40 +15,13 @@ use crate::resume;
 /// Indexing memory (one thread).
 const HEAP_BYTES: usize = 128 << 20;
 
-fn open(path: &Path) -> Result<Box<dyn BufRead>> {
-    let mut file = File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
-    let mut magic = [0u8; 2];
-    let n = file.read(&mut magic)?;
-    file.seek(SeekFrom::Start(0))?;
-    Ok(if n == 2 && magic == [0x1f, 0x8b] {
-        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
-    } else {
-        Box::new(BufReader::new(file))
-    })
-}
-
-/// Whether every input is a file of records written by `extract` (its
-/// first line reads as a record).
-fn records_only(inputs: &[std::path::PathBuf]) -> bool {
-    !inputs.is_empty()
-        && inputs.iter().all(|p| {
-            p.is_file()
-                && open(p).ok().is_some_and(|r| {
-                    r.lines()
-                        .map_while(std::result::Result::ok)
-                        .find(|l| !l.trim().is_empty())
-                        .is_some_and(|l| serde_json::from_str::<Record>(&l).is_ok())
-                })
-        })
-}
-
 pub(crate) fn run(args: &IndexArgs) -> Result<ExitCode> {
     let index = QuoteIndex::open(&args.index)
         .with_context(|| format!("cannot open the index in `{}`", args.index.display()))?;
     let mut writer = index
         .writer(HEAP_BYTES)
         .context("cannot write to the index (is another `onrecord index` running on it?)")?;
-    let records = records_only(&args.input.inputs);
+    let records = super::records_only(&args.input.inputs);
     // `--resume`: input files are noted as done once a commit holds all
     // their articles; a rerun leaves them out. (Indexing an article again
     // replaces it, so what a killed run committed of an unfinished file is
@@ -120,30 +91,11 @@ pub(crate) fn run(args: &IndexArgs) -> Result<ExitCode> {
             if done.contains(&path.display().to_string()) {
                 continue;
             }
-            let mut offset = 0u64;
-            for (i, line) in open(path)?.lines().enumerate() {
-                let line = line.with_context(|| format!("reading `{}`", path.display()))?;
-                let len = line.len() as u64 + 1;
-                if !line.trim().is_empty() {
-                    reporter.summary.read += 1;
-                    match serde_json::from_str::<Record>(&line) {
-                        Ok(record) => {
-                            add(Some(&record), None)?;
-                            reporter.summary.written += 1;
-                        }
-                        Err(e) => {
-                            let source = SourceRef {
-                                path: path.display().to_string(),
-                                index: i as u64,
-                                offset,
-                            };
-                            reporter.failed(&source, &format!("not a record: {e}"))?;
-                        }
-                    }
-                    bar.set_position(reporter.summary.read);
-                }
-                offset += len;
-            }
+            super::read_records(path, &mut reporter, &mut |record| {
+                add(Some(&record), None)?;
+                bar.inc(1);
+                Ok(())
+            })?;
             add(None, Some((path, reporter.summary)))?;
         }
         bar.finish_and_clear();
