@@ -205,6 +205,14 @@ impl Linker {
         }
     }
 
+    /// Counts `n` articles' use of a name at once (a tally kept elsewhere,
+    /// such as an index's).
+    pub fn observe_n(&mut self, key: &str, n: u64) {
+        if key.contains(' ') && n > 0 {
+            *self.full.entry(key.to_owned()).or_default() += n;
+        }
+    }
+
     /// Decides the links from what was observed.
     pub fn build(&mut self) {
         // Most used first, ties by name: the corpus order never matters.
@@ -292,6 +300,21 @@ impl Linker {
         self.surnames = surnames;
     }
 
+    /// Every key that resolves to `target` (itself included), sorted.
+    pub fn aliases(&self, target: &str) -> Vec<String> {
+        let mut out = vec![target.to_owned()];
+        for map in [&self.joined, &self.surnames] {
+            out.extend(
+                map.iter()
+                    .filter(|(_, head)| head.as_str() == target)
+                    .map(|(k, _)| k.clone()),
+            );
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The corpus key for a key from [`person_key`].
     pub fn resolve<'a>(&'a self, key: &'a str) -> &'a str {
         if key.contains(' ') {
@@ -377,6 +400,15 @@ mod tests {
         assert_eq!(key("George W. Bush"), "george w bush");
         assert_eq!(key("George P. Bush"), "george p bush");
         assert_eq!(key("George Bush"), "george bush");
+        assert_eq!(
+            l.aliases("hillary clinton"),
+            [
+                "clinton",
+                "crooked hillary clinton",
+                "hillary clinton",
+                "hillary rodham clinton"
+            ]
+        );
     }
 
     #[test]

@@ -10,12 +10,25 @@
 //! indexing an article twice replaces it, and a commit holds whole
 //! articles only: a run killed at any moment leaves the last commit, which
 //! opens and answers queries.
+//!
+//! Speakers are one person across articles: every quote carries its
+//! speaker's normalised name (`speaker_norm`) and every article the people
+//! it names (`person`); at open and reload the index counts those names
+//! into an `onrecord_core::identity::Linker`, and speaker filters, the
+//! speaker list and a speaker's days go through it, so "Trump" in an
+//! article that never writes the full name is Donald Trump (when he
+//! dominates that surname in the corpus) while "Donald Trump Jr." stays
+//! apart. Keys are decided at query time from the whole index, so the
+//! order articles were added in never matters.
 
 #![warn(missing_docs)]
 
+use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
+use std::sync::{Arc, RwLock};
 
+use onrecord_core::identity::{Linker, person_key};
 use onrecord_core::{QuoteKind, Record};
 use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
@@ -25,6 +38,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
     AllQuery, BooleanQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT, TantivyDocument, Value,
@@ -63,6 +77,8 @@ struct Fields {
     content: Field,
     speaker: Field,
     speaker_key: Field,
+    speaker_norm: Field,
+    person: Field,
     kind: Field,
     cue: Field,
     site: Field,
@@ -81,6 +97,8 @@ fn schema() -> (Schema, Fields) {
         content: b.add_text_field("content", TEXT | STORED),
         speaker: b.add_text_field("speaker", TEXT | STORED),
         speaker_key: b.add_text_field("speaker_key", STRING | FAST),
+        speaker_norm: b.add_text_field("speaker_norm", STRING | FAST),
+        person: b.add_text_field("person", STRING | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         cue: b.add_text_field("cue", STORED),
         site: b.add_text_field("site", STRING | STORED),
@@ -130,8 +148,10 @@ fn key_to_date(k: i64) -> String {
 /// A speaker in the index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Speaker {
-    /// Canonical name.
+    /// The name most of this speaker's quotes give.
     pub name: String,
+    /// The corpus-wide key (see `onrecord_core::identity`).
+    pub key: String,
     /// Quotes attributed to this name.
     pub quotes: usize,
     /// Date of the first dated quote.
@@ -153,6 +173,8 @@ pub struct QuoteIndex {
     index: Index,
     reader: IndexReader,
     f: Fields,
+    /// People across the corpus, as of the last reload.
+    linker: RwLock<Arc<Linker>>,
 }
 
 /// Adds records to an index; nothing is visible (or durable) before
@@ -174,6 +196,18 @@ impl Writer {
         article.add_text(f.doc_type, "article");
         article.add_text(f.article, &record.id);
         article.add_text(f.record, serde_json::to_string(record)?);
+        let mut people: Vec<String> = record
+            .entities
+            .iter()
+            .filter(|e| e.kind == "person")
+            .map(|e| person_key(&e.name))
+            .filter(|k| !k.is_empty())
+            .collect();
+        people.sort();
+        people.dedup();
+        for p in &people {
+            article.add_text(f.person, p);
+        }
         self.writer.add_document(article)?;
         for q in &record.quotes {
             let mut d = TantivyDocument::default();
@@ -183,6 +217,7 @@ impl Writer {
             if let Some(s) = &q.speaker_name {
                 d.add_text(f.speaker, s);
                 d.add_text(f.speaker_key, s);
+                d.add_text(f.speaker_norm, person_key(s));
             }
             d.add_text(f.kind, kind_name(q.kind));
             if let Some(c) = &q.cue {
@@ -292,7 +327,64 @@ impl QuoteIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(QuoteIndex { index, reader, f })
+        let index = QuoteIndex {
+            index,
+            reader,
+            f,
+            linker: RwLock::new(Arc::new(Linker::new())),
+        };
+        index.relink()?;
+        Ok(index)
+    }
+
+    /// Counts the people articles name into a fresh linker.
+    fn relink(&self) -> Result<()> {
+        let request = serde_json::json!({
+            "people": {"terms": {"field": "person", "size": 1_000_000}}
+        });
+        let aggs: Aggregations = serde_json::from_value(request)?;
+        let collector = AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default());
+        let query = TermQuery::new(
+            Term::from_field_text(self.f.doc_type, "article"),
+            IndexRecordOption::Basic,
+        );
+        let res: AggregationResults = self.reader.searcher().search(&query, &collector)?;
+        let value = serde_json::to_value(&res)?;
+        let mut linker = Linker::new();
+        for b in value["people"]["buckets"].as_array().into_iter().flatten() {
+            if let (Some(k), Some(n)) = (b["key"].as_str(), b["doc_count"].as_u64()) {
+                linker.observe_n(k, n);
+            }
+        }
+        linker.build();
+        *self.linker.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(linker);
+        Ok(())
+    }
+
+    fn linker(&self) -> Arc<Linker> {
+        self.linker
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The normalised names a speaker name stands for across the corpus:
+    /// its corpus key and every form linked to it.
+    fn speaker_aliases(&self, name: &str) -> (String, Vec<String>) {
+        let linker = self.linker();
+        let key = person_key(name);
+        let target = linker.resolve(&key).to_owned();
+        let aliases = linker.aliases(&target);
+        (target, aliases)
+    }
+
+    /// Quotes whose speaker is one of `aliases`.
+    fn alias_query(&self, aliases: &[String]) -> Box<dyn Query> {
+        Box::new(TermSetQuery::new(
+            aliases
+                .iter()
+                .map(|a| Term::from_field_text(self.f.speaker_norm, a)),
+        ))
     }
 
     /// A writer with `heap_bytes` of indexing memory (tantivy's minimum is
@@ -309,6 +401,7 @@ impl QuoteIndex {
     /// Sees the latest commit.
     pub fn reload(&self) -> Result<()> {
         self.reader.reload()?;
+        self.relink()?;
         Ok(())
     }
 
@@ -355,10 +448,23 @@ impl QuoteIndex {
             parts.push((Occur::Must, parsed));
         }
         if let Some(sp) = s.speaker.as_deref().filter(|x| !x.trim().is_empty()) {
-            match self.text_query(f.speaker, sp) {
-                Some(q) => parts.push((Occur::Must, q)),
+            // The words of the name as written, or the same person by
+            // corpus key ("Donald Trump" finds "Trump" alone where the
+            // corpus's Trump is Donald Trump).
+            let (_, aliases) = self.speaker_aliases(sp);
+            let by_key = aliases.iter().any(|a| !a.is_empty());
+            match (self.text_query(f.speaker, sp), by_key) {
+                (Some(q), true) => parts.push((
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Should, q),
+                        (Occur::Should, self.alias_query(&aliases)),
+                    ])),
+                )),
+                (Some(q), false) => parts.push((Occur::Must, q)),
+                (None, true) => parts.push((Occur::Must, self.alias_query(&aliases))),
                 // Nothing to match on ("!!!"): no quote has that speaker.
-                None => parts.push((Occur::MustNot, Box::new(AllQuery))),
+                (None, false) => parts.push((Occur::MustNot, Box::new(AllQuery))),
             }
         }
         if let Some(o) = s.outlet.as_deref().filter(|x| !x.trim().is_empty()) {
@@ -481,7 +587,9 @@ impl QuoteIndex {
     }
 
     /// Speakers with their quote counts and first and last dates, most
-    /// quoted first; `q` keeps those whose name holds it as words.
+    /// quoted first, one row per person across the corpus (the forms of a
+    /// name and a surname alone joined by corpus key); `q` keeps those whose
+    /// name holds it as words.
     pub fn speakers(&self, q: Option<&str>, limit: usize) -> Result<Vec<Speaker>> {
         let query: Box<dyn Query> = match q.map(str::trim).filter(|q| !q.is_empty()) {
             Some(q) => match self.text_query(self.f.speaker, q) {
@@ -493,10 +601,14 @@ impl QuoteIndex {
                 IndexRecordOption::Basic,
             )),
         };
+        // Enough normalised names that the forms of the top speakers are
+        // all among them before they are joined.
+        let size = (limit.max(1) * 20).max(2_000);
         let request = serde_json::json!({
             "speakers": {
-                "terms": {"field": "speaker_key", "size": limit.max(1), "order": {"_count": "desc"}},
+                "terms": {"field": "speaker_norm", "size": size, "order": {"_count": "desc"}},
                 "aggs": {
+                    "names": {"terms": {"field": "speaker_key", "size": 1}},
                     // Undated quotes are 0: the first date is the least
                     // above it, read from a range below.
                     "dated": {"range": {"field": "date", "ranges": [{"from": 1.0}]},
@@ -508,46 +620,79 @@ impl QuoteIndex {
         let collector = AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default());
         let res: AggregationResults = self.reader.searcher().search(&*query, &collector)?;
         let value = serde_json::to_value(&res)?;
-        let day = |v: &serde_json::Value| {
-            v.as_f64()
-                .filter(|d| *d >= 1.0)
-                .map(|d| key_to_date(d as i64))
-        };
-        let mut out = Vec::new();
+        let linker = self.linker();
+        // Per corpus key: quotes, first and last date keys, and the name of
+        // its biggest form.
+        struct Row {
+            quotes: usize,
+            first: Option<i64>,
+            last: Option<i64>,
+            name: (usize, String),
+        }
+        let mut rows: HashMap<String, Row> = HashMap::new();
         for b in value["speakers"]["buckets"]
             .as_array()
             .into_iter()
             .flatten()
         {
+            let norm = b["key"].as_str().unwrap_or_default();
+            let key = linker.resolve(norm).to_owned();
+            let quotes = b["doc_count"].as_u64().unwrap_or(0) as usize;
+            let name = b["names"]["buckets"][0]["key"]
+                .as_str()
+                .unwrap_or(norm)
+                .to_owned();
             // The range's own bucket (tantivy adds one below it).
             let dated = b["dated"]["buckets"]
                 .as_array()
                 .and_then(|r| r.iter().find(|x| x.get("from").is_some()))
                 .cloned()
                 .unwrap_or_default();
-            out.push(Speaker {
-                name: b["key"].as_str().unwrap_or_default().to_owned(),
-                quotes: b["doc_count"].as_u64().unwrap_or(0) as usize,
-                first: day(&dated["first"]["value"]),
-                last: day(&dated["last"]["value"]),
+            let day = |v: &serde_json::Value| v.as_f64().filter(|d| *d >= 1.0).map(|d| d as i64);
+            let (first, last) = (day(&dated["first"]["value"]), day(&dated["last"]["value"]));
+            let row = rows.entry(key).or_insert(Row {
+                quotes: 0,
+                first: None,
+                last: None,
+                name: (0, String::new()),
             });
+            row.quotes += quotes;
+            row.first = match (row.first, first) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            row.last = row.last.max(last);
+            if quotes > row.name.0 || (quotes == row.name.0 && name < row.name.1) {
+                row.name = (quotes, name);
+            }
         }
+        let mut out: Vec<Speaker> = rows
+            .into_iter()
+            .map(|(key, r)| Speaker {
+                name: r.name.1,
+                key,
+                quotes: r.quotes,
+                first: r.first.map(key_to_date),
+                last: r.last.map(key_to_date),
+            })
+            .collect();
+        out.sort_by(|a, b| b.quotes.cmp(&a.quotes).then(a.name.cmp(&b.name)));
+        out.truncate(limit.max(1));
         Ok(out)
     }
 
-    /// A speaker's quotes per day (`YYYY-MM-DD`, ascending), by exact
-    /// canonical name; undated quotes are left out.
+    /// A speaker's quotes per day (`YYYY-MM-DD`, ascending): the quotes of
+    /// every form of the name the corpus key joins; undated quotes are left
+    /// out.
     pub fn days(&self, name: &str) -> Result<Vec<(String, usize)>> {
-        let query = TermQuery::new(
-            Term::from_field_text(self.f.speaker_key, name),
-            IndexRecordOption::Basic,
-        );
+        let (_, aliases) = self.speaker_aliases(name);
+        let query = self.alias_query(&aliases);
         let request = serde_json::json!({
             "days": {"terms": {"field": "date", "size": 100_000, "order": {"_key": "asc"}}}
         });
         let aggs: Aggregations = serde_json::from_value(request)?;
         let collector = AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default());
-        let res: AggregationResults = self.reader.searcher().search(&query, &collector)?;
+        let res: AggregationResults = self.reader.searcher().search(&*query, &collector)?;
         let value = serde_json::to_value(&res)?;
         Ok(value["days"]["buckets"]
             .as_array()
