@@ -108,13 +108,15 @@ def main():
     ap.add_argument("--binary", default="onrecord", help="the onrecord binary (shipped with --files)")
     ap.add_argument("--partitions", type=int, default=0, help="input partitions (default: Spark's)")
     ap.add_argument("--no-entities", action="store_true", help="skip entities, amounts and dates")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="threads per onrecord process (Spark runs one task per core: 1)")
     args = ap.parse_args()
 
     spark = SparkSession.builder.appName("onrecord").getOrCreate()
     sc = spark.sparkContext
     if os.path.exists(args.binary) and args.binary not in (sc.getConf().get("spark.files") or ""):
         sc.addFile(os.path.abspath(args.binary))
-    extra = ["--no-entities"] if args.no_entities else []
+    extra = ["--threads", str(args.threads)] + (["--no-entities"] if args.no_entities else [])
 
     if args.mode == "jsonl":
         lines = sc.textFile(",".join(args.inputs), minPartitions=args.partitions or None)

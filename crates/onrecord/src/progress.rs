@@ -11,7 +11,7 @@ pub(crate) fn bar(quiet: bool) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} {msg} {human_pos} records, {binary_bytes_per_sec}",
+            "{spinner} {elapsed_precise} {msg} {human_pos} records ({per_sec})",
         )
         .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
