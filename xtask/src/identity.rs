@@ -6,10 +6,10 @@
 //! so that the merges can be checked by eye, and the top keys that still
 //! share a surname.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
-use onrecord_core::identity::{Linker, person_key};
+use onrecord_core::identity::{Linker, people_of, person_key};
 use onrecord_core::{Body, Document, Pipeline, Record};
 use rayon::prelude::*;
 
@@ -25,13 +25,7 @@ pub(crate) struct Args {
 pub(crate) fn corpus_linker<'a>(records: impl Iterator<Item = &'a Record>) -> Linker {
     let mut linker = Linker::new();
     for r in records {
-        let names: BTreeSet<String> = r
-            .entities
-            .iter()
-            .filter(|e| e.kind == "person")
-            .map(|e| person_key(&e.name))
-            .collect();
-        for n in names {
+        for n in people_of(r) {
             linker.observe(&n);
         }
     }
@@ -58,12 +52,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let mut quotes = 0;
     for r in &records {
         // People only: a speaker named as a person entity of its article.
-        let people: BTreeSet<String> = r
-            .entities
-            .iter()
-            .filter(|e| e.kind == "person")
-            .map(|e| person_key(&e.name))
-            .collect();
+        let people = people_of(r);
         for q in &r.quotes {
             let Some(name) = &q.speaker_name else {
                 continue;

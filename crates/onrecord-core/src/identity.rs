@@ -32,6 +32,21 @@ use std::collections::HashMap;
 
 use crate::entities::people::is_title_word;
 
+/// The people a record names, as sorted, distinct [`person_key`]s: what
+/// [`Linker::observe`] counts once per article.
+pub fn people_of(record: &crate::Record) -> Vec<String> {
+    let mut keys: Vec<String> = record
+        .entities
+        .iter()
+        .filter(|e| e.kind == "person")
+        .map(|e| person_key(&e.name))
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// The share of a surname's articles one full name needs to take the
 /// surname-only mentions.
 pub const DOMINANCE: f64 = 2.0 / 3.0;

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use arrow_schema::FieldRef;
 use onrecord_core::Record;
-use onrecord_core::identity::{Linker, person_key};
+use onrecord_core::identity::{Linker, people_of, person_key};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
@@ -273,15 +273,7 @@ fn entity_key(linker: &Linker, name: &str, kind: &str) -> String {
 /// The person names of a record, for [`Linker::observe`] (once per name
 /// per article).
 pub fn observe(linker: &mut Linker, record: &Record) {
-    let mut names: Vec<String> = record
-        .entities
-        .iter()
-        .filter(|e| e.kind == "person")
-        .map(|e| person_key(&e.name))
-        .collect();
-    names.sort();
-    names.dedup();
-    for n in names {
+    for n in people_of(record) {
         linker.observe(&n);
     }
 }

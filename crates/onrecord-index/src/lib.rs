@@ -28,7 +28,7 @@ use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-use onrecord_core::identity::{Linker, person_key};
+use onrecord_core::identity::{Linker, people_of, person_key};
 use onrecord_core::{QuoteKind, Record};
 use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
@@ -196,16 +196,7 @@ impl Writer {
         article.add_text(f.doc_type, "article");
         article.add_text(f.article, &record.id);
         article.add_text(f.record, serde_json::to_string(record)?);
-        let mut people: Vec<String> = record
-            .entities
-            .iter()
-            .filter(|e| e.kind == "person")
-            .map(|e| person_key(&e.name))
-            .filter(|k| !k.is_empty())
-            .collect();
-        people.sort();
-        people.dedup();
-        for p in &people {
+        for p in &people_of(record) {
             article.add_text(f.person, p);
         }
         self.writer.add_document(article)?;

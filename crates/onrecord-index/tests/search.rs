@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use onrecord_core::identity::{Linker, person_key};
+use onrecord_core::identity::{Linker, people_of, person_key};
 use onrecord_core::{Entity, Quote, QuoteKind, Record, Span};
 use onrecord_index::{QuoteIndex, Search, date_key};
 use proptest::prelude::*;
@@ -99,10 +99,7 @@ fn contains_with_slop(hay: &[String], needle: &[String], slop: usize) -> bool {
 fn linker(records: &[Record]) -> Linker {
     let mut l = Linker::new();
     for r in records {
-        let mut names: Vec<String> = r.entities.iter().map(|e| person_key(&e.name)).collect();
-        names.sort();
-        names.dedup();
-        for n in names {
+        for n in people_of(r) {
             l.observe(&n);
         }
     }

@@ -11,6 +11,8 @@ use std::io::{BufRead, Read};
 
 use flate2::bufread::GzDecoder;
 
+use crate::source::Counting;
+
 /// The gzip member header: magic and the deflate method.
 const MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
 
@@ -39,35 +41,11 @@ pub(crate) fn is_recoverable(e: &std::io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<CorruptMember>())
 }
 
-/// Counts compressed bytes consumed.
-struct Tally<R> {
-    inner: R,
-    consumed: u64,
-}
-
-impl<R: BufRead> Read for Tally<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.consumed += n as u64;
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Tally<R> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-    fn consume(&mut self, amount: usize) {
-        self.consumed += amount as u64;
-        self.inner.consume(amount);
-    }
-}
-
 enum State<R> {
     /// Decoding a member that starts at this compressed byte.
-    Member(Box<GzDecoder<Tally<R>>>, u64),
+    Member(Box<GzDecoder<Counting<R>>>, u64),
     /// Between members (or after an error: looking for the next one).
-    Between(Tally<R>, bool),
+    Between(Counting<R>, bool),
     /// The end, or an error that cannot be read past.
     Done,
 }
@@ -80,7 +58,7 @@ pub(crate) struct ResyncGz<R> {
 impl<R: BufRead> ResyncGz<R> {
     pub(crate) fn new(inner: R) -> Self {
         ResyncGz {
-            state: State::Between(Tally { inner, consumed: 0 }, false),
+            state: State::Between(Counting::new(inner), false),
         }
     }
 }
@@ -94,7 +72,7 @@ fn looks_like_member(head: &[u8]) -> bool {
 /// Consumes bytes up to the next member header; whether one was found.
 /// A header cut by the buffer's end counts as found: the decoder checks
 /// it, and a false one is one more error past which reading goes on.
-fn seek_member<R: BufRead>(input: &mut Tally<R>) -> std::io::Result<bool> {
+fn seek_member<R: BufRead>(input: &mut Counting<R>) -> std::io::Result<bool> {
     loop {
         let buf = input.fill_buf()?;
         if buf.is_empty() {
@@ -131,7 +109,7 @@ impl<R: BufRead> Read for ResyncGz<R> {
                         } else {
                             // Bytes after the last member that are not a
                             // member: reported once, then looked past.
-                            let at = input.consumed;
+                            let at = input.position();
                             self.state = State::Between(input, true);
                             return Err(std::io::Error::new(
                                 std::io::ErrorKind::InvalidData,
@@ -145,7 +123,7 @@ impl<R: BufRead> Read for ResyncGz<R> {
                     if !found {
                         return Ok(0);
                     }
-                    let start = input.consumed;
+                    let start = input.position();
                     self.state = State::Member(Box::new(GzDecoder::new(input)), start);
                 }
                 State::Member(mut decoder, start) => match decoder.read(buf) {
@@ -158,10 +136,10 @@ impl<R: BufRead> Read for ResyncGz<R> {
                     }
                     Err(e) => {
                         let mut input = decoder.into_inner();
-                        let at = input.consumed;
+                        let at = input.position();
                         // Past the damaged member's first byte, at least,
                         // so that the search for the next one moves on.
-                        if input.consumed == start && !input.fill_buf()?.is_empty() {
+                        if input.position() == start && !input.fill_buf()?.is_empty() {
                             input.consume(1);
                         }
                         if input.fill_buf()?.is_empty() {
