@@ -6,7 +6,7 @@
 //! so memory stays bounded whatever the corpus size. Files are written
 //! under temporary names and renamed when [`Export::finish`] succeeds: a
 //! Parquet file in place is always complete. Person keys (`speaker_key`,
-//! `key`) come from an [`identity::Linker`] built over the whole corpus
+//! `key`) come from an [`Linker`] built over the whole corpus
 //! first (see `onrecord_core::identity`).
 
 #![warn(missing_docs)]

@@ -303,9 +303,12 @@ fn run_resumable(args: &ExtractArgs) -> Result<ExitCode> {
     drop(writer);
     out.sync_all().context("cannot write records")?;
     drop(out);
+    // The manifest goes first: a crash between the two leaves a partial
+    // file and no manifest, which a rerun redoes, never a manifest that
+    // points at an output already renamed away.
+    manifest.remove()?;
     std::fs::rename(&partial, target)
         .with_context(|| format!("cannot rename to `{}`", target.display()))?;
-    manifest.remove()?;
     reporter.finish()?;
     Ok(ExitCode::SUCCESS)
 }
