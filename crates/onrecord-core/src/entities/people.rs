@@ -203,6 +203,94 @@ fn first_name_gender(w: &str) -> Option<Gender> {
     list.get(w).copied()
 }
 
+/// Where the noun phrase ending before token `end` starts: at most six
+/// words of one sentence, back to a determiner (kept) or to a
+/// preposition, conjunction, verb, participle or punctuation (left out).
+fn noun_phrase_before(t: &Tokens<'_>, end: usize) -> usize {
+    let Some(last) = end.checked_sub(1) else {
+        return end;
+    };
+    let sentence = t.tokens[last].sentence;
+    let mut start = end;
+    while start > 0 && end - start < 6 {
+        let w = t.str(start - 1);
+        let lower = w.to_lowercase();
+        let wordlike = w.chars().any(char::is_alphanumeric)
+            && w.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '\'' | '’'));
+        let participle = lower == w && (w.ends_with("ed") || w.ends_with("ing"));
+        if t.tokens[start - 1].sentence != sentence
+            || !wordlike
+            || participle
+            || NOT_ANTECEDENT.contains(&lower.as_str())
+        {
+            break;
+        }
+        start -= 1;
+        if DETERMINERS.contains(&lower.as_str()) {
+            break;
+        }
+    }
+    start
+}
+
+/// Words that end the noun phrase a relative pronoun looks back over.
+const NOT_ANTECEDENT: &[&str] = &[
+    "and",
+    "or",
+    "but",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "with",
+    "by",
+    "from",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "said",
+    "says",
+    "say",
+    "told",
+    "than",
+    "like",
+    "unlike",
+    "between",
+    "among",
+    "about",
+    "against",
+    "into",
+    "over",
+    "under",
+    "after",
+    "before",
+    "during",
+    "including",
+    "while",
+    "when",
+    "where",
+    "because",
+    "if",
+    "whether",
+    "not",
+    "also",
+    "have",
+    "has",
+    "had",
+];
+
+/// Words that open a noun phrase (kept, and the look back stops there).
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "some", "many", "most", "several", "two", "three",
+];
+
 const MALE: &[&str] = &["he", "him", "his", "himself"];
 const FEMALE: &[&str] = &["she", "her", "hers", "herself"];
 
@@ -563,20 +651,31 @@ impl Names {
             if matches!(w, "i" | "we" | "they" | "it" | "you" | "us" | "them" | "me") {
                 return None;
             }
-            // "Officials in Kyiv, who asked ...": the phrase before the comma.
-            if matches!(w, "who" | "which") && from >= 2 && t.str(from - 1) == "," {
-                let end = from - 1;
-                let sentence = t.tokens[end - 1].sentence;
-                let mut start = end - 1;
-                while start > 0
-                    && end - start < 6
-                    && t.tokens[start - 1].sentence == sentence
-                    && t.str(start - 1) != ","
-                    && t.str(start - 1).chars().any(char::is_alphanumeric)
-                {
-                    start -= 1;
+            // The noun phrase a relative pronoun stands for, before a comma
+            // ("Officials in Kyiv, who asked ...") or right before it
+            // ("voters who said", "a poll that showed").
+            if matches!(w, "who" | "which" | "that") && from >= 1 {
+                let (start, end) = if from >= 2 && t.str(from - 1) == "," {
+                    // Before a comma the phrase may hold a prepositional
+                    // phrase ("Bernie Sanders of Vermont, who").
+                    let end = from - 1;
+                    let sentence = t.tokens[end - 1].sentence;
+                    let mut start = end - 1;
+                    while start > 0
+                        && end - start < 6
+                        && t.tokens[start - 1].sentence == sentence
+                        && t.str(start - 1) != ","
+                        && t.str(start - 1).chars().any(char::is_alphanumeric)
+                    {
+                        start -= 1;
+                    }
+                    (start, end)
+                } else {
+                    (noun_phrase_before(t, from), from)
+                };
+                if start < end {
+                    return self.resolve(t, start, end, earlier_speakers);
                 }
-                return self.resolve(t, start, end, earlier_speakers);
             }
         }
         // A proper name inside the mention: its fullest form. In an

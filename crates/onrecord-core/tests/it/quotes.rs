@@ -191,3 +191,21 @@ proptest! {
         }
     }
 }
+
+/// A relative pronoun as the speaker mention stands for the noun phrase
+/// before it, with or without a comma.
+#[test]
+fn who_said_is_the_noun_phrase_before_it() {
+    let text = "It was backed by local business owners who said it would bring jobs to the region.\n\n\
+                Maria Lopez, who chairs the works committee, said the bridge would close in March.";
+    let r = raw(text);
+    let chars: Vec<char> = text.chars().collect();
+    let q = find(&r, "bring jobs");
+    check_quote(&chars, q);
+    assert_eq!(q.speaker.as_ref().map(|s| s.text.as_str()), Some("who"));
+    assert_eq!(q.speaker_name.as_deref(), Some("local business owners"));
+    assert_eq!(
+        find(&r, "bridge would close").speaker_name.as_deref(),
+        Some("Maria Lopez")
+    );
+}
