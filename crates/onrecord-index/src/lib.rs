@@ -618,7 +618,7 @@ impl QuoteIndex {
             quotes: usize,
             first: Option<i64>,
             last: Option<i64>,
-            name: (usize, String),
+            name: ((bool, usize), String),
         }
         let mut rows: HashMap<String, Row> = HashMap::new();
         for b in value["speakers"]["buckets"]
@@ -628,6 +628,7 @@ impl QuoteIndex {
         {
             let norm = b["key"].as_str().unwrap_or_default();
             let key = linker.resolve(norm).to_owned();
+            let head = norm == key;
             let quotes = b["doc_count"].as_u64().unwrap_or(0) as usize;
             let name = b["names"]["buckets"][0]["key"]
                 .as_str()
@@ -645,7 +646,7 @@ impl QuoteIndex {
                 quotes: 0,
                 first: None,
                 last: None,
-                name: (0, String::new()),
+                name: ((false, 0), String::new()),
             });
             row.quotes += quotes;
             row.first = match (row.first, first) {
@@ -653,8 +654,11 @@ impl QuoteIndex {
                 (a, b) => a.or(b),
             };
             row.last = row.last.max(last);
-            if quotes > row.name.0 || (quotes == row.name.0 && name < row.name.1) {
-                row.name = (quotes, name);
+            // Named by the key's own form when it has quotes ("Barack
+            // Obama", not the more frequent "Obama"), else its biggest form.
+            let rank = (head, quotes);
+            if rank > row.name.0 || (rank == row.name.0 && name < row.name.1) {
+                row.name = (rank, name);
             }
         }
         let mut out: Vec<Speaker> = rows
