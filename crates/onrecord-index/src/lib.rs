@@ -148,7 +148,8 @@ fn key_to_date(k: i64) -> String {
 /// A speaker in the index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Speaker {
-    /// The name most of this speaker's quotes give.
+    /// The name as the corpus key writes it, when quotes give it so, else
+    /// the form most of this speaker's quotes give.
     pub name: String,
     /// The corpus-wide key (see `onrecord_core::identity`).
     pub key: String,
