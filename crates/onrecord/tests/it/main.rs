@@ -657,3 +657,54 @@ fn stdin_filter_gives_one_line_per_input_line_with_errors_in_place() {
     assert_eq!(lines[4]["id"], "e");
     assert_eq!(summary(&out.stderr), [5, 3, 0, 2]);
 }
+
+#[test]
+fn export_writes_four_parquet_files_and_reports_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let (records_path, quotes) = replicated_records(dir.path(), 2);
+    // A line that is not a record, in the middle.
+    let text = std::fs::read_to_string(&records_path).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(1, "{\"not\": \"a record\"}");
+    std::fs::write(&records_path, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("parquet");
+    let run = onrecord()
+        .args(["export", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&records_path)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("records.jsonl: record 1 at byte"), "{stderr}");
+    assert!(stderr.contains(&format!("{quotes} quotes")), "{stderr}");
+    let records = lines.len() as u64 - 1;
+    assert_eq!(summary(&run.stderr), [records + 1, records, 0, 1]);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["amounts.parquet", "articles.parquet", "entities.parquet", "quotes.parquet"]
+    );
+    // Parquet files start and end with the magic bytes.
+    for n in &names {
+        let bytes = std::fs::read(out.join(n)).unwrap();
+        assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "{n}");
+    }
+    // Raw articles are not records: a clear error, nothing written.
+    let raw = onrecord()
+        .args(["export", "--out"])
+        .arg(dir.path().join("none"))
+        .arg("quotes")
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&raw).contains("run `onrecord extract"));
+    assert!(!dir.path().join("none").exists());
+}
