@@ -677,7 +677,10 @@ fn export_writes_four_parquet_files_and_reports_bad_lines() {
         .get_output()
         .clone();
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("records.jsonl: record 1 at byte"), "{stderr}");
+    assert!(
+        stderr.contains("records.jsonl: record 1 at byte"),
+        "{stderr}"
+    );
     assert!(stderr.contains(&format!("{quotes} quotes")), "{stderr}");
     let records = lines.len() as u64 - 1;
     assert_eq!(summary(&run.stderr), [records + 1, records, 0, 1]);
@@ -688,12 +691,20 @@ fn export_writes_four_parquet_files_and_reports_bad_lines() {
     names.sort();
     assert_eq!(
         names,
-        ["amounts.parquet", "articles.parquet", "entities.parquet", "quotes.parquet"]
+        [
+            "amounts.parquet",
+            "articles.parquet",
+            "entities.parquet",
+            "quotes.parquet"
+        ]
     );
     // Parquet files start and end with the magic bytes.
     for n in &names {
         let bytes = std::fs::read(out.join(n)).unwrap();
-        assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "{n}");
+        assert!(
+            bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
+            "{n}"
+        );
     }
     // Raw articles are not records: a clear error, nothing written.
     let raw = onrecord()
