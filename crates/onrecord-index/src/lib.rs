@@ -362,12 +362,9 @@ impl QuoteIndex {
 
     /// The normalised names a speaker name stands for across the corpus:
     /// its corpus key and every form linked to it.
-    fn speaker_aliases(&self, name: &str) -> (String, Vec<String>) {
+    fn speaker_aliases(&self, name: &str) -> Vec<String> {
         let linker = self.linker();
-        let key = person_key(name);
-        let target = linker.resolve(&key).to_owned();
-        let aliases = linker.aliases(&target);
-        (target, aliases)
+        linker.aliases(linker.resolve(&person_key(name)))
     }
 
     /// Quotes whose speaker is one of `aliases`.
@@ -443,7 +440,7 @@ impl QuoteIndex {
             // The words of the name as written, or the same person by
             // corpus key ("Donald Trump" finds "Trump" alone where the
             // corpus's Trump is Donald Trump).
-            let (_, aliases) = self.speaker_aliases(sp);
+            let aliases = self.speaker_aliases(sp);
             let by_key = aliases.iter().any(|a| !a.is_empty());
             match (self.text_query(f.speaker, sp), by_key) {
                 (Some(q), true) => parts.push((
@@ -681,7 +678,7 @@ impl QuoteIndex {
     /// every form of the name the corpus key joins; undated quotes are left
     /// out.
     pub fn days(&self, name: &str) -> Result<Vec<(String, usize)>> {
-        let (_, aliases) = self.speaker_aliases(name);
+        let aliases = self.speaker_aliases(name);
         let query = self.alias_query(&aliases);
         let request = serde_json::json!({
             "days": {"terms": {"field": "date", "size": 100_000, "order": {"_key": "asc"}}}

@@ -30,6 +30,8 @@ enum Outcome<T> {
     Record(T),
     Skipped,
     Failed(SourceRef, String),
+    /// Every record of this input file came before.
+    FileDone(PathBuf),
 }
 
 fn fields(args: &ExtractArgs) -> FieldNames {
@@ -172,13 +174,13 @@ pub(crate) fn run(args: &ExtractArgs) -> Result<ExitCode> {
     let reporter = reporter(args)?;
     let inline = args.inline_errors;
     let reporter = drive(args, reporter, &json_line, &mut |event| {
-        let w = output.writer();
-        match event {
-            Event::Record(line) => w.write_all(&line),
-            Event::Failed(source, message) if inline => write_error_line(w, source, message),
-            Event::Failed(..) | Event::FileDone(..) => Ok(()),
+        if let Some(line) = output_line(event, inline) {
+            output
+                .writer()
+                .write_all(&line)
+                .context("cannot write records")?;
         }
-        .context("cannot write records")
+        Ok(())
     })?;
     output.finish()?;
     reporter.finish()?;
@@ -196,16 +198,24 @@ pub(crate) fn reporter(args: &ExtractArgs) -> Result<Reporter> {
     Ok(Reporter::new(errors))
 }
 
-/// A failed input as a line of the record stream (`--inline-errors`).
-fn write_error_line(w: &mut dyn Write, source: &SourceRef, message: &str) -> std::io::Result<()> {
-    let line = crate::report::ErrorLine {
-        error: message.to_owned(),
-        path: &source.path,
-        index: source.index,
-        offset: source.offset,
-    };
-    serde_json::to_writer(&mut *w, &line)?;
-    w.write_all(b"\n")
+/// The output line of an event: a record, or with `--inline-errors` a
+/// failed input's error line in its place.
+fn output_line(event: Event<'_, Vec<u8>>, inline: bool) -> Option<Vec<u8>> {
+    match event {
+        Event::Record(line) => Some(line),
+        Event::Failed(source, message) if inline => {
+            let error = crate::report::ErrorLine {
+                error: message.to_owned(),
+                path: &source.path,
+                index: source.index,
+                offset: source.offset,
+            };
+            let mut line = serde_json::to_vec(&error).ok()?;
+            line.push(b'\n');
+            Some(line)
+        }
+        Event::Failed(..) | Event::FileDone(..) => None,
+    }
 }
 
 /// What changes the output: a manifest written with other settings is not
@@ -278,24 +288,14 @@ fn run_resumable(args: &ExtractArgs) -> Result<ExitCode> {
     let mut writer = BufWriter::with_capacity(1 << 20, out.try_clone()?);
     let inline = args.inline_errors;
     let reporter = drive_from(args, reporter, Some(&done), &json_line, &mut |event| {
-        match event {
-            Event::Record(line) => {
-                writer.write_all(&line)?;
-                output_bytes += line.len() as u64;
-            }
-            Event::Failed(source, message) if inline => {
-                let mut line = Vec::new();
-                write_error_line(&mut line, source, message)?;
-                writer.write_all(&line)?;
-                output_bytes += line.len() as u64;
-            }
-            Event::Failed(..) => {}
-            Event::FileDone(path, reporter) => {
-                writer.flush().context("cannot write records")?;
-                out.sync_data().context("cannot write records")?;
-                let errors_bytes = reporter.sync_errors()?;
-                manifest.note(path, output_bytes, errors_bytes, reporter.summary)?;
-            }
+        if let Event::FileDone(path, reporter) = event {
+            writer.flush().context("cannot write records")?;
+            out.sync_data().context("cannot write records")?;
+            let errors_bytes = reporter.sync_errors()?;
+            manifest.note(path, output_bytes, errors_bytes, reporter.summary)?;
+        } else if let Some(line) = output_line(event, inline) {
+            writer.write_all(&line).context("cannot write records")?;
+            output_bytes += line.len() as u64;
         }
         Ok(())
     })?;
@@ -365,9 +365,10 @@ pub(crate) fn drive_from<T: Send>(
         reader.retain_files(|p| !done.contains(&p.display().to_string()));
     }
     for e in walk_errors {
+        let message = e.kind.to_string();
         reporter.summary.read += 1;
-        reporter.failed(&e.source, &e.kind.to_string())?;
-        sink(Event::Failed(&e.source, &e.kind.to_string()))?;
+        reporter.failed(&e.source, &message)?;
+        sink(Event::Failed(&e.source, &message))?;
     }
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -402,32 +403,32 @@ pub(crate) fn drive_from<T: Send>(
     let start = Instant::now();
     let mut total_bytes = 0usize;
     for (batch, bytes, files_done) in receiver {
-        let outcomes: Vec<Result<Outcome<T>, PathBuf>> = pool.install(|| {
+        let outcomes: Vec<Outcome<T>> = pool.install(|| {
             batch
                 .into_par_iter()
                 .map(|entry| match entry {
-                    Entry::Item(item) => Ok(process(&pipeline, item, map)),
-                    Entry::FileDone(path) => Err(path),
+                    Entry::Item(item) => process(&pipeline, item, map),
+                    Entry::FileDone(path) => Outcome::FileDone(path),
                 })
                 .collect()
         });
         for outcome in outcomes {
             match outcome {
-                Ok(Outcome::Record(out)) => {
+                Outcome::Record(out) => {
                     reporter.summary.read += 1;
                     reporter.summary.written += 1;
                     sink(Event::Record(out))?;
                 }
-                Ok(Outcome::Skipped) => {
+                Outcome::Skipped => {
                     reporter.summary.read += 1;
                     reporter.summary.skipped += 1;
                 }
-                Ok(Outcome::Failed(source, message)) => {
+                Outcome::Failed(source, message) => {
                     reporter.summary.read += 1;
                     reporter.failed(&source, &message)?;
                     sink(Event::Failed(&source, &message))?;
                 }
-                Err(path) => sink(Event::FileDone(&path, &mut reporter))?,
+                Outcome::FileDone(path) => sink(Event::FileDone(&path, &mut reporter))?,
             }
         }
         total_bytes += bytes;
