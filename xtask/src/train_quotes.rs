@@ -1,6 +1,8 @@
-//! `cargo xtask train-quotes`: trains the attribution tagger on PolNeAR's
-//! train split and writes `crates/onrecord-core/models/attribution.bin`.
-//! Deterministic: the same data and epochs give the same bytes.
+//! `cargo xtask train-quotes`: trains the attribution models on PolNeAR's
+//! train split (the cue tagger, the source and content tagger, and the
+//! candidate classifier, from five folds) and writes them to
+//! `crates/onrecord-core/models/{cue,span,filter}.bin`. Deterministic: the
+//! same data and epochs give the same bytes.
 
 use std::path::PathBuf;
 
@@ -17,7 +19,7 @@ pub(crate) struct Args {
     /// Passes over the data.
     #[arg(long, default_value_t = 12)]
     epochs: usize,
-    /// Directory to write `cue.bin` and `span.bin` to.
+    /// Directory to write `cue.bin`, `span.bin` and `filter.bin` to.
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -44,16 +46,29 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         })
         .collect();
     let start = std::time::Instant::now();
-    let (cue, span) = train(&articles, args.epochs, &mut |model, epoch, acc| {
-        eprintln!(
-            "{model} epoch {:>2}: token accuracy on train {acc:.4}",
-            epoch + 1
-        );
-    });
+    let models = train(
+        &articles,
+        args.epochs,
+        &mut |model, epoch, value| match model {
+            "fold" => eprintln!(
+                "fold {} done: {value} candidates for the classifier so far",
+                epoch + 1
+            ),
+            "classifier F1 on the folds" => eprintln!("{model}: {value:.4}"),
+            _ => eprintln!(
+                "{model} epoch {:>2}: token accuracy on train {value:.4}",
+                epoch + 1
+            ),
+        },
+    );
     let dir = args.out.clone().unwrap_or_else(|| {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../crates/onrecord-core/models")
     });
-    for (name, bytes) in [("cue.bin", &cue), ("span.bin", &span)] {
+    for (name, bytes) in [
+        ("cue.bin", &models.cue),
+        ("span.bin", &models.span),
+        ("filter.bin", &models.filter),
+    ] {
         let out = dir.join(name);
         std::fs::write(&out, bytes)?;
         eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());

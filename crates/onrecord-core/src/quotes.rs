@@ -6,6 +6,7 @@
 //! name.
 
 mod features;
+mod filter;
 mod span;
 
 use std::ops::Range;
@@ -22,27 +23,47 @@ use span::{S_B_CON, S_B_SRC, S_CUE, S_I_CON, S_I_SRC, S_LABELS, S_O};
 /// The committed weights (`models/*.bin`).
 const CUE_BYTES: &[u8] = include_bytes!("../models/cue.bin");
 const SPAN_BYTES: &[u8] = include_bytes!("../models/span.bin");
+const FILTER_BYTES: &[u8] = include_bytes!("../models/filter.bin");
 
 struct Tagger {
     cue: Model,
     span: Model,
     lexicon: Lexicon,
+    /// The candidate classifier and the margin a candidate needs; without
+    /// it (while training it) every candidate with content stands.
+    filter: Option<(Model, f32)>,
+}
+
+impl Tagger {
+    fn new(cue: &[u8], span: &[u8], filter: Option<&[u8]>) -> Option<Tagger> {
+        let cue = Model::from_bytes(cue).ok()?.with_allowed(&allowed);
+        let span = Model::from_bytes(span).ok()?.with_allowed(&span::allowed);
+        let filter = match filter {
+            None => None,
+            Some(bytes) => {
+                let model = Model::from_bytes(bytes).ok()?;
+                let threshold = model
+                    .extra
+                    .strip_prefix("threshold\t")?
+                    .trim()
+                    .parse::<f32>()
+                    .ok()?;
+                (model.labels() == filter::LABELS).then_some((model, threshold))
+            }
+        };
+        (cue.labels() == LABELS && span.labels() == S_LABELS).then(|| Tagger {
+            lexicon: Lexicon::parse(&cue.extra),
+            cue,
+            span,
+            filter,
+        })
+    }
 }
 
 fn tagger() -> Option<&'static Tagger> {
     static TAGGER: OnceLock<Option<Tagger>> = OnceLock::new();
     TAGGER
-        .get_or_init(|| {
-            let cue = Model::from_bytes(CUE_BYTES).ok()?.with_allowed(&allowed);
-            let span = Model::from_bytes(SPAN_BYTES)
-                .ok()?
-                .with_allowed(&span::allowed);
-            (cue.labels() == LABELS && span.labels() == S_LABELS).then(|| Tagger {
-                lexicon: Lexicon::parse(&cue.extra),
-                cue,
-                span,
-            })
-        })
+        .get_or_init(|| Tagger::new(CUE_BYTES, SPAN_BYTES, Some(FILTER_BYTES)))
         .as_ref()
 }
 
@@ -60,15 +81,6 @@ fn paragraphs(t: &Tokens<'_>) -> Vec<Range<usize>> {
     }
     out
 }
-
-/// Added to the cue tagger's score for starting a cue: the tagger alone
-/// is cautious (precision well above recall on held-out data).
-const CUE_BIAS: [f32; LABELS] = [0.0, 0.0, 0.0];
-
-/// A stronger push: cues found only with it stand if their reading holds
-/// up (a source outside the quotation marks and some content).
-const EXTRA_CUE_BIAS: [f32; LABELS] = [0.0, EXTRA_BIAS, 0.0];
-const EXTRA_BIAS: f32 = 20.0;
 
 /// Appends the spans (first, last token) that a `begin`/`inside` label pair
 /// marks in `labels`, whose first label is token `start`.
@@ -90,37 +102,116 @@ fn spans_of(
     }
 }
 
-/// Cue spans (first, last token) and whether the cue is an extra one.
-fn find_cues(tagger: &Tagger, t: &Tokens<'_>, p: &Prepared) -> Vec<((usize, usize), bool)> {
-    let mut cues = Vec::new();
-    let mut sure = Vec::new();
-    let mut extra = Vec::new();
+/// A cue the cue tagger proposes, read.
+#[derive(Debug, Clone)]
+struct Candidate {
+    reading: Reading,
+    /// The index of the first bias in [`filter::LEVELS`] whose decoding
+    /// proposes the cue (0: the tagger's own best reading).
+    level: u8,
+    /// The tagger's score for starting a cue at its first token, over
+    /// the score for no cue there.
+    score: f32,
+}
+
+impl Candidate {
+    /// Whether the classifier decides on it: the tagger's own cues stand,
+    /// and a pushed cue with no source in reach is dropped.
+    fn weighed(&self) -> bool {
+        self.level > 0 && self.reading.tagged_source
+    }
+}
+
+/// Candidate cue spans (first, last token), each with its level and
+/// score (see [`Candidate`]).
+fn find_cues(tagger: &Tagger, t: &Tokens<'_>, p: &Prepared) -> Vec<((usize, usize), u8, f32)> {
+    let mut cues: Vec<((usize, usize), u8, f32)> = Vec::new();
+    let mut spans = Vec::new();
     for range in paragraphs(t) {
         let f = features(t, p, range.clone());
         let em = tagger.cue.scores(&f);
-        sure.clear();
-        extra.clear();
-        spans_of(
-            &tagger.cue.best(em.clone(), &Fixed::default(), &CUE_BIAS),
-            range.start,
-            (B_CUE, I_CUE),
-            &mut sure,
-        );
-        spans_of(
-            &tagger.cue.best(em, &Fixed::default(), &EXTRA_CUE_BIAS),
-            range.start,
-            (B_CUE, I_CUE),
-            &mut extra,
-        );
-        cues.extend(sure.iter().map(|&c| (c, false)));
-        for &c in &extra {
-            if sure.iter().all(|s| s.1 < c.0 || c.1 < s.0) {
-                cues.push((c, true));
+        let from = cues.len();
+        for (level, &b) in filter::LEVELS.iter().enumerate() {
+            let mut bias = [0.0; LABELS];
+            bias[B_CUE] = b;
+            spans.clear();
+            spans_of(
+                &tagger.cue.best(em.clone(), &Fixed::default(), &bias),
+                range.start,
+                (B_CUE, I_CUE),
+                &mut spans,
+            );
+            for &c in &spans {
+                if cues[from..].iter().all(|(s, _, _)| s.1 < c.0 || c.1 < s.0) {
+                    let row = (c.0 - range.start) * LABELS;
+                    let score = em[row + B_CUE] - em[row + O];
+                    cues.push((c, level as u8, score));
+                }
             }
         }
     }
-    cues.sort_unstable();
+    cues.sort_unstable_by_key(|c| c.0);
     cues
+}
+
+/// Every candidate cue, read; a pushed cue only with some content (the
+/// tagger's own cues stay even without: a later quotation may take their
+/// speaker, "“...” X said so.").
+fn candidates(
+    tagger: &Tagger,
+    t: &Tokens<'_>,
+    p: &Prepared,
+    runs: &[Option<u32>],
+) -> Vec<Candidate> {
+    find_cues(tagger, t, p)
+        .into_iter()
+        .map(|(cue, level, score)| Candidate {
+            // Only a pushed candidate's reading is weighed.
+            reading: read_cue(tagger, t, p, runs, cue, level > 0),
+            level,
+            score,
+        })
+        .filter(|c| c.level == 0 || !c.reading.contents.is_empty())
+        .collect()
+}
+
+/// For each candidate, whether its cue lies inside another's content.
+fn nested_flags(cands: &[Candidate]) -> Vec<bool> {
+    cands
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let cue = c.reading.cue;
+            cands.iter().enumerate().any(|(j, o)| {
+                j != k
+                    && o.reading
+                        .contents
+                        .iter()
+                        .any(|x| x.0 <= cue.0 && cue.1 <= x.1)
+            })
+        })
+        .collect()
+}
+
+/// The candidates that stand: the tagger's own, and the pushed ones the
+/// classifier keeps.
+fn keep(tagger: &Tagger, t: &Tokens<'_>, p: &Prepared, cands: Vec<Candidate>) -> Vec<Reading> {
+    let nested = nested_flags(&cands);
+    cands
+        .into_iter()
+        .zip(nested)
+        .filter(|(c, nested)| {
+            if c.level == 0 {
+                return true;
+            }
+            let Some((model, threshold)) = &tagger.filter else {
+                return true;
+            };
+            c.weighed()
+                && model.margin(&filter::features(t, p, c, *nested), filter::KEEP) > *threshold
+        })
+        .map(|(c, _)| c.reading)
+        .collect()
 }
 
 /// What one cue claims: source and content pieces (token ranges).
@@ -131,6 +222,10 @@ struct Reading {
     /// The span tagger found the source (rather than the fallback).
     tagged_source: bool,
     contents: Vec<(usize, usize)>,
+    /// What the span tagger's best reading would lose without a content
+    /// (and without a source): its confidence in them.
+    content_cost: f32,
+    source_cost: f32,
 }
 
 fn read_cue(
@@ -139,6 +234,7 @@ fn read_cue(
     p: &Prepared,
     runs: &[Option<u32>],
     (cf, cl): (usize, usize),
+    with_costs: bool,
 ) -> Reading {
     let range = span::window(t, cf, cl);
     let f = span::features(t, p, runs, range.clone(), cf, cl);
@@ -148,14 +244,22 @@ fn read_cue(
         .clone()
         .map(|i| (cf..=cl).contains(&i).then_some(S_CUE))
         .collect();
-    let labels = tagger.span.decode_fixed(
+    let (labels, costs) = tagger.span.decode_with_costs(
         &f,
         &Fixed {
             at: &pinned,
             reserved: Some(S_CUE),
         },
-        &[],
+        if with_costs {
+            &[&[S_B_CON], &[S_B_SRC]]
+        } else {
+            &[]
+        },
     );
+    let costs = [
+        costs.first().copied().unwrap_or(0.0),
+        costs.get(1).copied().unwrap_or(0.0),
+    ];
     let mut sources: Vec<(usize, usize)> = Vec::new();
     let mut contents: Vec<(usize, usize)> = Vec::new();
     spans_of(&labels, start, (S_B_SRC, S_I_SRC), &mut sources);
@@ -169,7 +273,7 @@ fn read_cue(
             _ => joined.push(c),
         }
     }
-    let contents = joined
+    let mut contents: Vec<(usize, usize)> = joined
         .into_iter()
         .map(|c| span::extend_to_marks(runs, range, c))
         .collect();
@@ -193,13 +297,98 @@ fn read_cue(
             "is" | "was" | "were" | "are" | "been" | "be" | "being"
         ) && p.pos[i + 1] == "VBN"
     });
-    let tagged = tagged.filter(|s| !(passive && s.1 < cf));
+    let mut tagged = tagged.filter(|s| !(passive && s.1 < cf));
+    // A short name or noun phrase right before the cue with no source
+    // found is its subject, not what was said ("Putin warns of ...").
+    if tagged.is_none()
+        && !passive
+        && let Some(k) = contents.iter().position(|&(a, b)| {
+            b + 1 == cf
+                && b - a < 4
+                && (a..=b).all(|i| !t.tokens[i].in_quote && nominal_tag(p.pos[i]))
+                && (a..=b).any(|i| matches!(p.pos[i], "NNP" | "NNPS" | "PRP" | "NN" | "NNS"))
+        })
+    {
+        tagged = Some(contents.remove(k));
+    }
+    let source = tagged.or_else(|| subject(t, p, (cf, cl), passive, &contents));
     Reading {
         cue: (cf, cl),
         tagged_source: tagged.is_some(),
-        source: tagged,
+        source,
         contents,
+        content_cost: costs[0],
+        source_cost: costs[1],
     }
+}
+
+/// Where the span tagger found no source: the noun phrase the cue's verb
+/// reads as its subject — the one right before it (across adverbs and
+/// auxiliaries: "officials have long argued"), or, for an inverted or
+/// passive cue, a name or pronoun right after it ("said Mr. King", "was
+/// praised by ..." is left alone). Outside quotation marks and outside
+/// the content.
+/// Tags of the words of a base noun phrase.
+fn nominal_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "DT" | "PRP$" | "JJ" | "NN" | "NNS" | "NNP" | "NNPS" | "CD" | "POS" | "PRP"
+    )
+}
+
+fn subject(
+    t: &Tokens<'_>,
+    p: &Prepared,
+    (cf, cl): (usize, usize),
+    passive: bool,
+    contents: &[(usize, usize)],
+) -> Option<(usize, usize)> {
+    let nominal = |i: usize| {
+        nominal_tag(p.pos[i])
+            && !t.tokens[i].in_quote
+            && !contents.iter().any(|c| c.0 <= i && i <= c.1)
+    };
+    let head = |i: usize| matches!(p.pos[i], "NN" | "NNS" | "NNP" | "NNPS" | "PRP");
+    let sentence = t.tokens[cf].sentence;
+    if !passive {
+        let mut end = cf;
+        while end > 0
+            && t.tokens[end - 1].sentence == sentence
+            && (matches!(p.pos[end - 1], "RB" | "MD")
+                || matches!(
+                    p.lower[end - 1].as_str(),
+                    "has" | "have" | "had" | "will" | "would" | "also" | "did" | "does" | "do"
+                ))
+        {
+            end -= 1;
+        }
+        if end > 0 && t.tokens[end - 1].sentence == sentence && head(end - 1) && nominal(end - 1) {
+            let last = end - 1;
+            let mut first = last;
+            while first > 0 && t.tokens[first - 1].sentence == sentence && nominal(first - 1) {
+                first -= 1;
+            }
+            return Some((first, last));
+        }
+    }
+    let next = cl + 1;
+    if next < t.len()
+        && t.tokens[next].sentence == sentence
+        && matches!(p.pos[next], "NNP" | "NNPS" | "PRP")
+        && nominal(next)
+        && !passive
+    {
+        let mut last = next;
+        while last + 1 < t.len()
+            && t.tokens[last + 1].sentence == sentence
+            && matches!(p.pos[last + 1], "NNP" | "NNPS" | "POS")
+            && nominal(last + 1)
+        {
+            last += 1;
+        }
+        return Some((next, last));
+    }
+    None
 }
 
 fn span(t: &Tokens<'_>, first: usize, last: usize) -> Span {
@@ -310,7 +499,25 @@ fn assemble(
                 )
         })
     };
-    found.retain(|f| !naming(f) && (claimed(f) || !scare_quote(t, f.first, f.last)));
+    // Asking for anonymity is not a statement ("who asked not to be
+    // named", "spoke on condition of anonymity").
+    let anonymity = |f: &Found| {
+        f.cue.is_some_and(|(_, cl)| {
+            let after: Vec<String> = (cl + 1..(cl + 6).min(t.len()))
+                .map(|i| t.str(i).to_lowercase())
+                .collect();
+            let after: Vec<&str> = after.iter().map(String::as_str).collect();
+            after.starts_with(&["not", "to", "be"])
+                || after.contains(&"anonymity")
+                || after.starts_with(&["anonymously"])
+        })
+    };
+    found.retain(|f| {
+        !naming(f)
+            && !anonymity(f)
+            && !title_case_quote(t, f.first, f.last)
+            && (claimed(f) || !scare_quote(t, f.first, f.last))
+    });
     if found.is_empty() {
         return Vec::new();
     }
@@ -355,11 +562,19 @@ fn scare_quote(t: &Tokens<'_>, first: usize, last: usize) -> bool {
         .count();
     let sentence_inside = (first..=last)
         .any(|i| t.tokens[i].in_quote && matches!(t.str(i), "." | "?" | "!" | "," | "..."));
-    if quoted > 0 && quoted <= SCARE_QUOTE_WORDS && words <= 6 && !sentence_inside {
-        return true;
-    }
-    // A title in title case ("“The Steve Harvey Morning Show,”", "State of
-    // the Union."): every quoted word capitalised but short function words.
+    (quoted > 0 && quoted <= SCARE_QUOTE_WORDS && words <= 6 && !sentence_inside)
+        || title_case_quote(t, first, last)
+}
+
+/// A title in title case ("“The Steve Harvey Morning Show,”", "State of
+/// the Union."): every quoted word capitalised but short function words;
+/// a title even where a cue claims it ("spoke on “Face the Nation”").
+fn title_case_quote(t: &Tokens<'_>, first: usize, last: usize) -> bool {
+    let is_word = |i: usize| t.str(i).chars().any(char::is_alphanumeric);
+    let words = (first..=last).filter(|&i| is_word(i)).count();
+    let quoted = (first..=last)
+        .filter(|&i| is_word(i) && t.tokens[i].in_quote)
+        .count();
     let quoted_words: Vec<&str> = (first..=last)
         .filter(|&i| is_word(i) && t.tokens[i].in_quote)
         .map(|i| t.str(i))
@@ -606,12 +821,8 @@ pub(crate) fn extract(a: Analysis<'_>, names: &Names) -> Vec<Quote> {
     let (t, words) = a.split();
     let p = prepare(&t, words, &tagger.lexicon);
     let runs = span::quote_runs(&t);
-    let readings: Vec<Reading> = find_cues(tagger, &t, &p)
-        .into_iter()
-        .map(|(cue, extra)| (read_cue(tagger, &t, &p, &runs, cue), extra))
-        .filter(|(r, extra)| !extra || r.tagged_source && !r.contents.is_empty())
-        .map(|(r, _)| r)
-        .collect();
+    let cands = candidates(tagger, &t, &p, &runs);
+    let readings = keep(tagger, &t, &p, cands);
     assemble(&t, &runs, &readings, names)
 }
 
@@ -751,27 +962,178 @@ pub mod training {
             seed,
             extra,
         } = setup;
-        let mut trainer = Trainer::new(labels, allowed);
-        passes(
-            &mut trainer,
-            data.len(),
-            (epochs, seed),
-            log,
-            &mut |t, k| {
-                let (f, g, m) = &data[k];
-                let pin = Fixed {
-                    at: m,
-                    reserved: masked_label,
-                };
-                (t.learn(f, g, &pin), g.len())
-            },
-        );
-        trainer.finish(extra)
+        let trainers = (0..SEEDS as u64)
+            .map(|k| {
+                let mut trainer = Trainer::new(labels, allowed);
+                passes(
+                    &mut trainer,
+                    data.len(),
+                    (epochs, seed + k),
+                    log,
+                    &mut |t, k| {
+                        let (f, g, m) = &data[k];
+                        let pin = Fixed {
+                            at: m,
+                            reserved: masked_label,
+                        };
+                        (t.learn(f, g, &pin), g.len())
+                    },
+                );
+                trainer
+            })
+            .collect();
+        Trainer::finish_mean(trainers, extra)
     }
 
-    /// Trains both taggers; returns the bytes of the cue model and of the
-    /// span model. The same articles and epochs always give the same bytes.
+    /// Orders of the data a tagger is trained in; the shipped weights are
+    /// the mean of the models.
+    const SEEDS: usize = 4;
+
+    /// The trained models, serialised.
+    #[derive(Debug, Clone)]
+    pub struct Models {
+        /// The cue tagger (with its lexicon).
+        pub cue: Vec<u8>,
+        /// The source and content tagger.
+        pub span: Vec<u8>,
+        /// The candidate classifier (with its threshold).
+        pub filter: Vec<u8>,
+    }
+
+    /// Folds for the candidate classifier's training data.
+    const FOLDS: usize = 5;
+
+    /// Trains the three models. The cue and span taggers learn from all
+    /// of `articles`; the candidate classifier learns from candidates that
+    /// taggers trained on the other folds proposed for each fold's
+    /// articles. The same articles and epochs always give the same bytes.
     pub fn train(
+        articles: &[Article],
+        epochs: usize,
+        log: &mut dyn FnMut(&str, usize, f64),
+    ) -> Models {
+        let mut examples = Examples::default();
+        for fold in 0..FOLDS {
+            let rest: Vec<Article> = articles
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| k % FOLDS != fold)
+                .map(|(_, a)| a.clone())
+                .collect();
+            let (cue, span) = train_taggers(&rest, epochs, &mut |_, _, _| {});
+            let tagger = Tagger::new(&cue, &span, None).expect("models just trained");
+            for a in articles.iter().skip(fold).step_by(FOLDS) {
+                candidate_examples(&tagger, a, &mut examples);
+            }
+            log("fold", fold, examples.weighed.len() as f64);
+        }
+        let filter = train_filter(examples, epochs, log);
+        let (cue, span) = train_taggers(articles, epochs, log);
+        Models { cue, span, filter }
+    }
+
+    /// The classifier's examples from one fold.
+    #[derive(Default)]
+    struct Examples {
+        /// Features and label of each candidate the classifier weighs.
+        weighed: Vec<(Features, Vec<usize>)>,
+        /// Candidates that stand without it, and how many of them hit.
+        standing: usize,
+        standing_hits: usize,
+        /// Gold attributions.
+        gold: usize,
+    }
+
+    /// The candidates the taggers propose for `article`, labelled as the
+    /// scorer would count them: a hit when some content shares a token
+    /// with a gold content and the source is that attribution's source
+    /// (none where it has none): a kept candidate should have its
+    /// speaker right too.
+    fn candidate_examples(tagger: &Tagger, article: &Article, out: &mut Examples) {
+        let (t, words) = Analysis::new(&article.text).split();
+        let p = prepare(&t, words, &tagger.lexicon);
+        let runs = span::quote_runs(&t);
+        let gold: Vec<(Vec<usize>, Vec<usize>)> = article
+            .attributions
+            .iter()
+            .map(|g| (tokens_in(&t, &g.content), tokens_in(&t, &g.source)))
+            .collect();
+        out.gold += gold.len();
+        let cands = candidates(tagger, &t, &p, &runs);
+        let nested = nested_flags(&cands);
+        for (c, nested) in cands.iter().zip(nested) {
+            let r = &c.reading;
+            let shares = |content: &[usize]| {
+                content
+                    .iter()
+                    .any(|&i| r.contents.iter().any(|c| c.0 <= i && i <= c.1))
+            };
+            let hit = gold.iter().any(|(content, source)| {
+                let on_source = match r.source {
+                    Some((a, b)) => source.iter().any(|&i| a <= i && i <= b),
+                    None => source.is_empty(),
+                };
+                on_source && shares(content)
+            });
+            if c.level == 0 {
+                if r.contents.is_empty() {
+                    continue;
+                }
+                out.standing += 1;
+                out.standing_hits += usize::from(hit);
+            } else if c.weighed() {
+                let label = if hit { filter::KEEP } else { filter::DROP };
+                out.weighed
+                    .push((filter::features(&t, &p, c, nested), vec![label]));
+            }
+        }
+    }
+
+    /// Trains the candidate classifier and picks the margin a candidate
+    /// needs: the one that gives the best F1 over the training
+    /// candidates (those that stand without it included), counting every
+    /// gold attribution for recall.
+    fn train_filter(
+        examples: Examples,
+        epochs: usize,
+        log: &mut dyn FnMut(&str, usize, f64),
+    ) -> Vec<u8> {
+        let all = |_: Option<usize>, _: usize| true;
+        let trainer = crate::perceptron::fit(
+            examples.weighed.clone(),
+            filter::LABELS,
+            &all,
+            3,
+            (epochs, 0xf11e),
+            &mut |e, acc| log("filter", e, acc),
+        );
+        let model =
+            Model::from_bytes(&trainer.clone().finish(String::new())).expect("model just trained");
+        let mut scored: Vec<(f32, bool)> = examples
+            .weighed
+            .iter()
+            .map(|(f, g)| (model.margin(f, filter::KEEP), g[0] == filter::KEEP))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let f1 = |hits: usize, kept: usize| {
+            2.0 * (examples.standing_hits + hits) as f64
+                / (examples.standing + kept + examples.gold) as f64
+        };
+        let (mut best, mut threshold, mut hits) = (f1(0, 0), f32::MAX, 0usize);
+        for (k, &(m, hit)) in scored.iter().enumerate() {
+            hits += usize::from(hit);
+            if f1(hits, k + 1) > best {
+                best = f1(hits, k + 1);
+                let next = scored.get(k + 1).map_or(m - 1.0, |x| x.0);
+                threshold = (m + next) / 2.0;
+            }
+        }
+        log("classifier F1 on the folds", 0, best);
+        trainer.finish(format!("threshold\t{threshold}\n"))
+    }
+
+    /// Trains the cue and span taggers; returns their bytes.
+    fn train_taggers(
         articles: &[Article],
         epochs: usize,
         log: &mut dyn FnMut(&str, usize, f64),
