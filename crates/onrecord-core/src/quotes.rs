@@ -552,29 +552,32 @@ fn assemble(
     quotes
 }
 
-/// A short phrase around a quoted word or two ("the “ceasefire”", the
-/// film “War and Peace”): a scare quote, title or nickname, not a quote.
+/// Words (tokens with a letter or digit) of tokens `first..=last`, and how
+/// many of them are inside quotation marks.
+fn word_counts(t: &Tokens<'_>, first: usize, last: usize) -> (usize, usize) {
+    (first..=last)
+        .filter(|&i| t.str(i).chars().any(char::is_alphanumeric))
+        .fold((0, 0), |(w, q), i| {
+            (w + 1, q + usize::from(t.tokens[i].in_quote))
+        })
+}
+
+/// A short phrase around a quoted word or two ("the “ceasefire”"): a
+/// scare quote or nickname, not a quote.
 fn scare_quote(t: &Tokens<'_>, first: usize, last: usize) -> bool {
-    let is_word = |i: usize| t.str(i).chars().any(char::is_alphanumeric);
-    let words = (first..=last).filter(|&i| is_word(i)).count();
-    let quoted = (first..=last)
-        .filter(|&i| is_word(i) && t.tokens[i].in_quote)
-        .count();
+    let (words, quoted) = word_counts(t, first, last);
     let sentence_inside = (first..=last)
         .any(|i| t.tokens[i].in_quote && matches!(t.str(i), "." | "?" | "!" | "," | "..."));
-    (quoted > 0 && quoted <= SCARE_QUOTE_WORDS && words <= 6 && !sentence_inside)
-        || title_case_quote(t, first, last)
+    quoted > 0 && quoted <= SCARE_QUOTE_WORDS && words <= 6 && !sentence_inside
 }
 
 /// A title in title case ("“The Steve Harvey Morning Show,”", "State of
-/// the Union."): every quoted word capitalised but short function words;
-/// a title even where a cue claims it ("spoke on “Face the Nation”").
+/// the Union.", the film “War and Peace”): every quoted word capitalised
+/// but short function words; a title even where a cue claims it ("spoke
+/// on “Face the Nation”").
 fn title_case_quote(t: &Tokens<'_>, first: usize, last: usize) -> bool {
     let is_word = |i: usize| t.str(i).chars().any(char::is_alphanumeric);
-    let words = (first..=last).filter(|&i| is_word(i)).count();
-    let quoted = (first..=last)
-        .filter(|&i| is_word(i) && t.tokens[i].in_quote)
-        .count();
+    let (words, quoted) = word_counts(t, first, last);
     let quoted_words: Vec<&str> = (first..=last)
         .filter(|&i| is_word(i) && t.tokens[i].in_quote)
         .map(|i| t.str(i))
