@@ -312,6 +312,14 @@ fn read_cue(
         tagged = Some(contents.remove(k));
     }
     let source = tagged.or_else(|| subject(t, p, (cf, cl), passive, &contents));
+    // What stands between the speaker and the cue describes the speaker
+    // ("Zelensky, who was not invited to Alaska, said ..."), unless it is
+    // quoted.
+    if let Some((_, se)) = source
+        && se < cf
+    {
+        contents.retain(|&(a, b)| !(se < a && b < cf) || quoted_share(t, a, b) > 0.0);
+    }
     Reading {
         cue: (cf, cl),
         tagged_source: tagged.is_some(),

@@ -246,3 +246,16 @@ fn a_name_before_a_headline_verb_is_not_what_was_said() {
         record.quotes
     );
 }
+
+#[test]
+fn a_clause_between_speaker_and_cue_describes_the_speaker() {
+    let text = "Ukrainian President Volodymyr Zelensky, who was not invited to Alaska, said on Saturday that he would travel to Washington on Monday.";
+    let record = raw(text);
+    let chars: Vec<char> = text.chars().collect();
+    for q in &record.quotes {
+        check_quote(&chars, q);
+        assert!(!q.content.text.contains("not invited"), "{q:#?}");
+    }
+    let q = find(&record, "he would travel to Washington");
+    assert_eq!(q.speaker_name.as_deref(), Some("Volodymyr Zelensky"));
+}
