@@ -117,6 +117,14 @@ pub(crate) struct Features {
 }
 
 impl Features {
+    /// Room for `positions` positions of `per` ids each.
+    pub(crate) fn with_capacity(positions: usize, per: usize) -> Features {
+        Features {
+            ids: Vec::with_capacity(positions * per),
+            ends: Vec::with_capacity(positions),
+        }
+    }
+
     pub(crate) fn push(&mut self, id: u32) {
         self.ids.push(id);
     }
@@ -502,10 +510,12 @@ impl Model {
         self.emissions(feats, &mut em);
         fixed.apply(&mut em, l);
         let (path, best) = viterbi_scored(&em, l, &self.transitions, &self.ok);
+        let mut e = Vec::with_capacity(em.len());
         let costs = without
             .iter()
             .map(|labels| {
-                let mut e = em.clone();
+                e.clear();
+                e.extend_from_slice(&em);
                 for row in e.chunks_exact_mut(l) {
                     for &y in *labels {
                         row[y] = f32::NEG_INFINITY;

@@ -76,7 +76,7 @@ fn features(
     range: std::ops::Range<usize>,
     skip: &dyn Fn(usize) -> bool,
 ) -> Features {
-    let mut f = Features::default();
+    let mut f = Features::with_capacity(range.len(), 11);
     let word = |i: isize| word_at(h_word, &range, i);
     for i in range.clone() {
         if skip(i) {

@@ -208,7 +208,7 @@ pub(crate) fn features(
     range: Range<usize>,
     seg: Range<usize>,
 ) -> Features {
-    let mut f = Features::default();
+    let mut f = Features::with_capacity(seg.len(), 26);
     let word = |i: isize| word_at(&a.h_word, &range, i);
     let tag = |i: isize| tag_at(&p.h_tag, &range, i);
     let shp = |i: isize| tag_at(&p.h_shape, &range, i);

@@ -213,7 +213,7 @@ pub(crate) fn prepare(
 /// Features of the tokens in `range` (one paragraph) for the cue tagger.
 /// Template numbers are part of the feature ids: changing one retrains.
 pub(crate) fn features(t: &Tokens<'_>, p: &Prepared, range: Range<usize>) -> Features {
-    let mut f = Features::default();
+    let mut f = Features::with_capacity(range.len(), 26);
     let word = |i: isize| word_at(&p.h_word, &range, i);
     let tag = |i: isize| tag_at(&p.h_tag, &range, i);
     for i in range.clone() {

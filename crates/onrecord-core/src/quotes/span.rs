@@ -98,7 +98,7 @@ pub(crate) fn features(
     cf: usize,
     cl: usize,
 ) -> Features {
-    let mut f = Features::default();
+    let mut f = Features::with_capacity(range.len(), 30);
     let word = |i: isize| word_at(&p.h_word, &range, i);
     let tag = |i: isize| tag_at(&p.h_tag, &range, i);
     let inq = |i: isize| -> &str {
