@@ -182,7 +182,28 @@ pub(crate) struct Model {
 /// what tagging time is spent on.
 const INLINE_LABELS: usize = 18;
 
-/// Feature ids whose slots [`Model::emissions`] loads together (about
+/// Asks the CPU to bring the cache line holding `slot` in, without
+/// waiting for it. Weight lookups are random reads from tables larger
+/// than the caches; fetching a block's slots ahead lets their misses
+/// overlap, which took the whole pipeline from about 350 to 400-440
+/// articles/s on PolNeAR dev on one core here (a plain load in its place
+/// stalls the CPU until it arrives, and gained half as much).
+#[inline(always)]
+fn prefetch(slot: &u16) {
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    // SAFETY: `_mm_prefetch` is unsafe only for needing SSE, which every
+    // x86_64 CPU has; a prefetch is a hint that never faults and reads
+    // nothing the program sees, and the address comes from a reference.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(slot).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    std::hint::black_box(*slot);
+}
+
+/// Feature ids whose slots [`Model::emissions`] fetches together (about
 /// eight positions of the quote taggers' features).
 const KEY_BLOCK: usize = 256;
 
@@ -245,40 +266,25 @@ impl Inline {
     fn emissions<const L: usize>(&self, feats: &Features, out: &mut [f32]) {
         let l = self.stride - 2;
         let mut acc = [0i32; INLINE_LABELS];
-        let mut keys = [0u32; KEY_BLOCK];
         let mut i = 0;
         while i < feats.len() {
-            // A block of positions whose ids fit in `keys` (at least one
-            // position; ids past the buffer are looked up directly).
+            // A block of positions with up to KEY_BLOCK ids (at least one
+            // position).
             let first_id = feats.start(i);
             let mut end = i + 1;
             while end < feats.len() && feats.ends[end] as usize - first_id <= KEY_BLOCK {
                 end += 1;
             }
-            // First every home slot's key of the block's features: loads
-            // that depend on nothing the CPU has to wait for, so their
-            // cache misses overlap. The lookups below then mostly find
-            // their slots in cache.
-            let ids = &feats.ids[first_id..feats.ends[end - 1] as usize];
-            let loaded = ids.len().min(KEY_BLOCK);
-            for (key, &id) in keys.iter_mut().zip(&ids[..loaded]) {
-                *key = self.key(self.home(id));
+            // First the home slot of every id of the block is fetched
+            // into cache, all at once, so that the misses overlap; the
+            // lookups below then mostly find their slots in cache.
+            for &id in &feats.ids[first_id..feats.ends[end - 1] as usize] {
+                prefetch(&self.slots[self.home(id) * self.stride]);
             }
-            let mut k = 0;
             for pos in i..end {
                 acc.fill(0);
                 for &id in feats.at(pos) {
-                    let found = if k >= loaded {
-                        self.get(id)
-                    } else if keys[k] == 0 {
-                        None
-                    } else if keys[k] == id {
-                        Some(self.weights(self.home(id)))
-                    } else {
-                        self.get(id)
-                    };
-                    k += 1;
-                    let Some(ws) = found else { continue };
+                    let Some(ws) = self.get(id) else { continue };
                     match <&[u16; L]>::try_from(ws) {
                         // A fixed count: the compiler unrolls the sum.
                         Ok(fixed) if L > 0 => {
@@ -299,18 +305,6 @@ impl Inline {
             }
             i = end;
         }
-    }
-
-    /// The feature id held in slot `i` (0: empty).
-    fn key(&self, i: usize) -> u32 {
-        let at = i * self.stride;
-        u32::from(self.slots[at]) | (u32::from(self.slots[at + 1]) << 16)
-    }
-
-    /// The weights held in slot `i`.
-    fn weights(&self, i: usize) -> &[u16] {
-        let at = i * self.stride;
-        &self.slots[at + 2..at + self.stride]
     }
 
     fn get(&self, id: u32) -> Option<&[u16]> {
