@@ -184,10 +184,10 @@ const INLINE_LABELS: usize = 18;
 
 /// Asks the CPU to bring the cache line holding `slot` in, without
 /// waiting for it. Weight lookups are random reads from tables larger
-/// than the caches; fetching a block's slots ahead lets their misses
-/// overlap, which took the whole pipeline from about 350 to 400-440
-/// articles/s on PolNeAR dev on one core here (a plain load in its place
-/// stalls the CPU until it arrives, and gained half as much).
+/// than the caches; fetching slots ahead lets their misses overlap,
+/// which took the whole pipeline from about 350 to 430-450 articles/s on
+/// PolNeAR dev on one core here (a plain load in its place stalls the
+/// CPU until it arrives, and gained half as much).
 #[inline(always)]
 fn prefetch(slot: &u16) {
     #[cfg(target_arch = "x86_64")]
@@ -203,9 +203,8 @@ fn prefetch(slot: &u16) {
     std::hint::black_box(*slot);
 }
 
-/// Feature ids whose slots [`Model::emissions`] fetches together (about
-/// eight positions of the quote taggers' features).
-const KEY_BLOCK: usize = 256;
+/// How many lookups ahead [`Model::emissions`] fetches a slot.
+const PREFETCH_AHEAD: usize = 64;
 
 #[derive(Debug, Clone)]
 enum Weights {
@@ -266,44 +265,39 @@ impl Inline {
     fn emissions<const L: usize>(&self, feats: &Features, out: &mut [f32]) {
         let l = self.stride - 2;
         let mut acc = [0i32; INLINE_LABELS];
-        let mut i = 0;
-        while i < feats.len() {
-            // A block of positions with up to KEY_BLOCK ids (at least one
-            // position).
-            let first_id = feats.start(i);
-            let mut end = i + 1;
-            while end < feats.len() && feats.ends[end] as usize - first_id <= KEY_BLOCK {
-                end += 1;
-            }
-            // First the home slot of every id of the block is fetched
-            // into cache, all at once, so that the misses overlap; the
-            // lookups below then mostly find their slots in cache.
-            for &id in &feats.ids[first_id..feats.ends[end - 1] as usize] {
-                prefetch(&self.slots[self.home(id) * self.stride]);
-            }
-            for pos in i..end {
-                acc.fill(0);
-                for &id in feats.at(pos) {
-                    let Some(ws) = self.get(id) else { continue };
-                    match <&[u16; L]>::try_from(ws) {
-                        // A fixed count: the compiler unrolls the sum.
-                        Ok(fixed) if L > 0 => {
-                            for (a, &w) in acc.iter_mut().zip(fixed) {
-                                *a += i32::from(w as i16);
-                            }
+        // The CPU is asked to fetch each id's home slot into cache
+        // PREFETCH_AHEAD lookups before it is looked up: the misses
+        // overlap with each other and with the lookups in between.
+        let ids = &feats.ids;
+        for &id in ids.iter().take(PREFETCH_AHEAD) {
+            prefetch(&self.slots[self.home(id) * self.stride]);
+        }
+        let mut k = 0;
+        for pos in 0..feats.len() {
+            acc.fill(0);
+            for &id in feats.at(pos) {
+                if let Some(&ahead) = ids.get(k + PREFETCH_AHEAD) {
+                    prefetch(&self.slots[self.home(ahead) * self.stride]);
+                }
+                k += 1;
+                let Some(ws) = self.get(id) else { continue };
+                match <&[u16; L]>::try_from(ws) {
+                    // A fixed count: the compiler unrolls the sum.
+                    Ok(fixed) if L > 0 => {
+                        for (a, &w) in acc.iter_mut().zip(fixed) {
+                            *a += i32::from(w as i16);
                         }
-                        _ => {
-                            for (a, &w) in acc.iter_mut().zip(ws) {
-                                *a += i32::from(w as i16);
-                            }
+                    }
+                    _ => {
+                        for (a, &w) in acc.iter_mut().zip(ws) {
+                            *a += i32::from(w as i16);
                         }
                     }
                 }
-                for (o, &a) in out[pos * l..(pos + 1) * l].iter_mut().zip(&acc) {
-                    *o = a as f32 * self.scale;
-                }
             }
-            i = end;
+            for (o, &a) in out[pos * l..(pos + 1) * l].iter_mut().zip(&acc) {
+                *o = a as f32 * self.scale;
+            }
         }
     }
 
