@@ -154,13 +154,9 @@ impl Features {
         out
     }
 
-    /// Where position `i`'s ids start in `ids`.
-    fn start(&self, i: usize) -> usize {
-        if i == 0 { 0 } else { self.ends[i - 1] as usize }
-    }
-
     fn at(&self, i: usize) -> &[u32] {
-        &self.ids[self.start(i)..self.ends[i] as usize]
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.ids[start..self.ends[i] as usize]
     }
 }
 
@@ -981,8 +977,8 @@ mod tests {
         Model::from_bytes(&dense.to_bytes()).expect("model reads back")
     }
 
-    /// Emission scores one id at a time: the reference for the blocked
-    /// lookups in [`Model::emissions`].
+    /// Emission scores one id at a time, with no prefetching and no
+    /// unrolled sums: the reference for [`Model::emissions`].
     fn naive_emissions(model: &Model, feats: &Features) -> Vec<f32> {
         let l = model.labels;
         let mut out = vec![0.0; feats.len() * l];
@@ -1006,10 +1002,11 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Blocks of positions, positions longer than a block, unknown ids
-        /// and every specialised label count give the naive sums exactly.
+        /// Empty and long positions (longer than the prefetch distance),
+        /// unknown ids and every specialised label count give the naive
+        /// sums exactly.
         #[test]
-        fn blocked_emissions_equal_one_lookup_at_a_time(
+        fn emissions_equal_one_lookup_at_a_time(
             labels in proptest::sample::select(vec![2usize, 3, 6, 9, 18]),
             seed in 0u64..1000,
             positions in proptest::collection::vec(
