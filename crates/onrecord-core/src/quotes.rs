@@ -181,14 +181,10 @@ fn nested_flags(cands: &[Candidate]) -> Vec<bool> {
         .iter()
         .enumerate()
         .map(|(k, c)| {
-            let cue = c.reading.cue;
-            cands.iter().enumerate().any(|(j, o)| {
-                j != k
-                    && o.reading
-                        .contents
-                        .iter()
-                        .any(|x| x.0 <= cue.0 && cue.1 <= x.1)
-            })
+            cands
+                .iter()
+                .enumerate()
+                .any(|(j, o)| j != k && o.reading.holds_cue_of(&c.reading))
         })
         .collect()
 }
@@ -226,6 +222,14 @@ struct Reading {
     /// (and without a source): its confidence in them.
     content_cost: f32,
     source_cost: f32,
+}
+
+impl Reading {
+    /// Whether `other`'s cue lies inside one of this reading's contents.
+    fn holds_cue_of(&self, other: &Reading) -> bool {
+        let (cf, cl) = other.cue;
+        self.contents.iter().any(|c| c.0 <= cf && cl <= c.1)
+    }
 }
 
 fn read_cue(
@@ -330,12 +334,6 @@ fn read_cue(
     }
 }
 
-/// Where the span tagger found no source: the noun phrase the cue's verb
-/// reads as its subject — the one right before it (across adverbs and
-/// auxiliaries: "officials have long argued"), or, for an inverted or
-/// passive cue, a name or pronoun right after it ("said Mr. King", "was
-/// praised by ..." is left alone). Outside quotation marks and outside
-/// the content.
 /// Tags of the words of a base noun phrase.
 fn nominal_tag(tag: &str) -> bool {
     matches!(
@@ -344,6 +342,12 @@ fn nominal_tag(tag: &str) -> bool {
     )
 }
 
+/// Where the span tagger found no source: the noun phrase the cue's verb
+/// reads as its subject — the one right before it (across adverbs and
+/// auxiliaries: "officials have long argued"), or, for an inverted cue, a
+/// name or pronoun right after it ("said Mr. King"). None for a passive
+/// cue ("was praised by ..." is left alone). Outside quotation marks and
+/// outside the content.
 fn subject(
     t: &Tokens<'_>,
     p: &Prepared,
@@ -351,6 +355,9 @@ fn subject(
     passive: bool,
     contents: &[(usize, usize)],
 ) -> Option<(usize, usize)> {
+    if passive {
+        return None;
+    }
     let nominal = |i: usize| {
         nominal_tag(p.pos[i])
             && !t.tokens[i].in_quote
@@ -358,33 +365,30 @@ fn subject(
     };
     let head = |i: usize| matches!(p.pos[i], "NN" | "NNS" | "NNP" | "NNPS" | "PRP");
     let sentence = t.tokens[cf].sentence;
-    if !passive {
-        let mut end = cf;
-        while end > 0
-            && t.tokens[end - 1].sentence == sentence
-            && (matches!(p.pos[end - 1], "RB" | "MD")
-                || matches!(
-                    p.lower[end - 1].as_str(),
-                    "has" | "have" | "had" | "will" | "would" | "also" | "did" | "does" | "do"
-                ))
-        {
-            end -= 1;
+    let mut end = cf;
+    while end > 0
+        && t.tokens[end - 1].sentence == sentence
+        && (matches!(p.pos[end - 1], "RB" | "MD")
+            || matches!(
+                p.lower[end - 1].as_str(),
+                "has" | "have" | "had" | "will" | "would" | "also" | "did" | "does" | "do"
+            ))
+    {
+        end -= 1;
+    }
+    if end > 0 && t.tokens[end - 1].sentence == sentence && head(end - 1) && nominal(end - 1) {
+        let last = end - 1;
+        let mut first = last;
+        while first > 0 && t.tokens[first - 1].sentence == sentence && nominal(first - 1) {
+            first -= 1;
         }
-        if end > 0 && t.tokens[end - 1].sentence == sentence && head(end - 1) && nominal(end - 1) {
-            let last = end - 1;
-            let mut first = last;
-            while first > 0 && t.tokens[first - 1].sentence == sentence && nominal(first - 1) {
-                first -= 1;
-            }
-            return Some((first, last));
-        }
+        return Some((first, last));
     }
     let next = cl + 1;
     if next < t.len()
         && t.tokens[next].sentence == sentence
         && matches!(p.pos[next], "NNP" | "NNPS" | "PRP")
         && nominal(next)
-        && !passive
     {
         let mut last = next;
         while last + 1 < t.len()
@@ -438,8 +442,7 @@ fn assemble(
 ) -> Vec<Quote> {
     // A cue inside another cue's content is part of what was said, not an
     // attribution of its own ("X called for Y, sources said").
-    let inside =
-        |r: &Reading, o: &Reading| o.contents.iter().any(|c| c.0 <= r.cue.0 && r.cue.1 <= c.1);
+    let inside = |r: &Reading, o: &Reading| o.holds_cue_of(r);
     let nested: Vec<bool> = readings
         .iter()
         .map(|r| {

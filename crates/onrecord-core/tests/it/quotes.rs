@@ -28,6 +28,14 @@ fn check_quote(text: &[char], q: &Quote) {
     q.speaker.iter().for_each(|s| check_span(text, s));
 }
 
+/// Every quote's spans point into the record's text.
+fn check_quotes(record: &Record) {
+    let chars: Vec<char> = record.text.chars().collect();
+    for q in &record.quotes {
+        check_quote(&chars, q);
+    }
+}
+
 fn find<'a>(record: &'a Record, needle: &str) -> &'a Quote {
     record
         .quotes
@@ -39,10 +47,7 @@ fn find<'a>(record: &'a Record, needle: &str) -> &'a Quote {
 #[test]
 fn forms_newsrooms_use() {
     let record = raw(FORMS);
-    let chars: Vec<char> = record.text.chars().collect();
-    for q in &record.quotes {
-        check_quote(&chars, q);
-    }
+    check_quotes(&record);
     // Reported speech with "that", the speaker named in full.
     let q = find(&record, "the war in Ukraine could last for years");
     assert_eq!(q.kind, QuoteKind::Indirect);
@@ -131,11 +136,8 @@ fn quotes_in_cleaned_text_point_into_the_cleaned_text() {
     let record = Pipeline::default()
         .process(&Document::new(Body::Text(input)))
         .unwrap();
-    let chars: Vec<char> = record.text.chars().collect();
     assert!(!record.quotes.is_empty());
-    for q in &record.quotes {
-        check_quote(&chars, q);
-    }
+    check_quotes(&record);
 }
 
 #[test]
@@ -193,10 +195,7 @@ proptest! {
         text in "([A-Z][a-z]{0,8}|said|told|according to|he|she|that|the|\"|“|”|‘|’|,|\\.|:|\n\n| ){0,80}"
     ) {
         if let Ok(record) = Pipeline::builder().raw_text(true).build().process(&Document::new(Body::Text(text))) {
-            let chars: Vec<char> = record.text.chars().collect();
-            for q in &record.quotes {
-                check_quote(&chars, q);
-            }
+            check_quotes(&record);
         }
     }
 }
@@ -223,9 +222,8 @@ fn who_said_is_the_noun_phrase_before_it() {
 fn asking_for_anonymity_is_not_a_statement() {
     let text = "Officials in Kyiv, who asked not to be named, said the talks had failed. An aide, who spoke on condition of anonymity, said the minister would resign.";
     let record = raw(text);
-    let chars: Vec<char> = text.chars().collect();
+    check_quotes(&record);
     for q in &record.quotes {
-        check_quote(&chars, q);
         let cue = q.cue.as_ref().map_or("", |c| c.text.as_str());
         assert!(!cue.contains("asked") && !cue.contains("spoke"), "{q:#?}");
     }
@@ -251,9 +249,8 @@ fn a_name_before_a_headline_verb_is_not_what_was_said() {
 fn a_clause_between_speaker_and_cue_describes_the_speaker() {
     let text = "Ukrainian President Volodymyr Zelensky, who was not invited to Alaska, said on Saturday that he would travel to Washington on Monday.";
     let record = raw(text);
-    let chars: Vec<char> = text.chars().collect();
+    check_quotes(&record);
     for q in &record.quotes {
-        check_quote(&chars, q);
         assert!(!q.content.text.contains("not invited"), "{q:#?}");
     }
     let q = find(&record, "he would travel to Washington");
