@@ -7,6 +7,7 @@
 
 mod features;
 mod filter;
+mod repair;
 mod span;
 
 use std::ops::Range;
@@ -222,6 +223,9 @@ struct Reading {
     /// (and without a source): its confidence in them.
     content_cost: f32,
     source_cost: f32,
+    /// The cue is passive ("was labeled") or a raising verb ("seems"):
+    /// what stands before it is talked about, not talking.
+    passive: bool,
 }
 
 impl Reading {
@@ -295,12 +299,14 @@ fn read_cue(
         .min_by_key(gap);
     // A passive cue ("has been criticized for", "was labeled") has its
     // subject as what is talked about: the speaker, if any, comes after.
+    // Not so a passive verb of feeling, whose subject is the one who feels
+    // ("voters are concerned", "we are convinced").
     let passive = (cf..cl).any(|i| {
         matches!(
             p.lower[i].as_str(),
             "is" | "was" | "were" | "are" | "been" | "be" | "being"
         ) && p.pos[i + 1] == "VBN"
-    });
+    }) && !(cf..=cl).any(|i| feeling_participle(&p.lower[i]));
     let mut tagged = tagged.filter(|s| !(passive && s.1 < cf));
     // A short name or noun phrase right before the cue with no source
     // found is its subject, not what was said ("Putin warns of ...").
@@ -324,6 +330,12 @@ fn read_cue(
     {
         contents.retain(|&(a, b)| !(se < a && b < cf) || quoted_share(t, a, b) > 0.0);
     }
+    // A bare raising verb: with a verb of its own after it ("seemed to
+    // blame"), what stands before is the one blaming.
+    let raising = matches!(
+        p.lower[cl].as_str(),
+        "seems" | "seem" | "seemed" | "appears" | "appear" | "appeared"
+    );
     Reading {
         cue: (cf, cl),
         tagged_source: tagged.is_some(),
@@ -331,7 +343,48 @@ fn read_cue(
         contents,
         content_cost: costs[0],
         source_cost: costs[1],
+        passive: passive || raising,
     }
+}
+
+/// Participles of verbs of feeling, whose passive names the one who feels.
+fn feeling_participle(w: &str) -> bool {
+    matches!(
+        w,
+        "concerned"
+            | "convinced"
+            | "shocked"
+            | "outraged"
+            | "startled"
+            | "pleased"
+            | "excited"
+            | "mystified"
+            | "satisfied"
+            | "surprised"
+            | "frustrated"
+            | "worried"
+            | "scared"
+            | "motivated"
+            | "reassured"
+            | "determined"
+            | "intrigued"
+            | "disappointed"
+            | "confused"
+            | "troubled"
+            | "alarmed"
+            | "encouraged"
+            | "impressed"
+            | "relieved"
+            | "upset"
+            | "amazed"
+            | "annoyed"
+            | "angered"
+            | "bothered"
+            | "interested"
+            | "persuaded"
+            | "dismayed"
+            | "puzzled"
+    )
 }
 
 /// Tags of the words of a base noun phrase.
@@ -363,27 +416,10 @@ fn subject(
             && !t.tokens[i].in_quote
             && !contents.iter().any(|c| c.0 <= i && i <= c.1)
     };
-    let head = |i: usize| matches!(p.pos[i], "NN" | "NNS" | "NNP" | "NNPS" | "PRP");
+    if let Some(np) = phrase_before(t, p, cf, &nominal) {
+        return Some(np);
+    }
     let sentence = t.tokens[cf].sentence;
-    let mut end = cf;
-    while end > 0
-        && t.tokens[end - 1].sentence == sentence
-        && (matches!(p.pos[end - 1], "RB" | "MD")
-            || matches!(
-                p.lower[end - 1].as_str(),
-                "has" | "have" | "had" | "will" | "would" | "also" | "did" | "does" | "do"
-            ))
-    {
-        end -= 1;
-    }
-    if end > 0 && t.tokens[end - 1].sentence == sentence && head(end - 1) && nominal(end - 1) {
-        let last = end - 1;
-        let mut first = last;
-        while first > 0 && t.tokens[first - 1].sentence == sentence && nominal(first - 1) {
-            first -= 1;
-        }
-        return Some((first, last));
-    }
     let next = cl + 1;
     if next < t.len()
         && t.tokens[next].sentence == sentence
@@ -401,6 +437,39 @@ fn subject(
         return Some((next, last));
     }
     None
+}
+
+/// The noun phrase (of tokens that pass `nominal`) that ends right before
+/// token `cf`, across adverbs and auxiliaries ("officials have long
+/// argued"), in its sentence.
+fn phrase_before(
+    t: &Tokens<'_>,
+    p: &Prepared,
+    cf: usize,
+    nominal: &dyn Fn(usize) -> bool,
+) -> Option<(usize, usize)> {
+    let head = |i: usize| matches!(p.pos[i], "NN" | "NNS" | "NNP" | "NNPS" | "PRP");
+    let sentence = t.tokens[cf].sentence;
+    let mut end = cf;
+    while end > 0
+        && t.tokens[end - 1].sentence == sentence
+        && (matches!(p.pos[end - 1], "RB" | "MD")
+            || matches!(
+                p.lower[end - 1].as_str(),
+                "has" | "have" | "had" | "will" | "would" | "also" | "did" | "does" | "do"
+            ))
+    {
+        end -= 1;
+    }
+    if end == 0 || t.tokens[end - 1].sentence != sentence || !head(end - 1) || !nominal(end - 1) {
+        return None;
+    }
+    let last = end - 1;
+    let mut first = last;
+    while first > 0 && t.tokens[first - 1].sentence == sentence && nominal(first - 1) {
+        first -= 1;
+    }
+    Some((first, last))
 }
 
 fn span(t: &Tokens<'_>, first: usize, last: usize) -> Span {
@@ -825,7 +894,6 @@ fn orphan_quotes(
     }
 }
 
-/// Every attributed statement in `text`.
 /// The quotations of an analysed article; speakers are resolved with the
 /// entity layer's person index.
 pub(crate) fn extract(a: Analysis<'_>, names: &Names) -> Vec<Quote> {
@@ -836,7 +904,8 @@ pub(crate) fn extract(a: Analysis<'_>, names: &Names) -> Vec<Quote> {
     let p = prepare(&t, words, &tagger.lexicon);
     let runs = span::quote_runs(&t);
     let cands = candidates(tagger, &t, &p, &runs);
-    let readings = keep(tagger, &t, &p, cands);
+    let mut readings = keep(tagger, &t, &p, cands);
+    repair::repair(tagger, &t, &p, &runs, &mut readings);
     assemble(&t, &runs, &readings, names)
 }
 

@@ -256,3 +256,43 @@ fn a_clause_between_speaker_and_cue_describes_the_speaker() {
     let q = find(&record, "he would travel to Washington");
     assert_eq!(q.speaker_name.as_deref(), Some("Volodymyr Zelensky"));
 }
+
+/// Constructions the readings are repaired for after the classifier (see
+/// `quotes/repair.rs`), through the whole pipeline.
+const CONSTRUCTIONS: &str = "Senators questioned the bank's chief executive for five hours on Tuesday.
+
+These employees, Stumpf said, were well paid and had been trained.
+
+Machado promised to keep supporting Clinton, Merrill says, and said she would stand up to the attacks.
+
+Officer Betty Shelby was charged with first-degree manslaughter on Thursday.
+
+Many voters are concerned that the economy is slowing.
+";
+
+#[test]
+fn repaired_constructions() {
+    let record = raw(CONSTRUCTIONS);
+    check_quotes(&record);
+    // A cue between commas: the subject before it is part of what was said.
+    let q = find(&record, "These employees");
+    assert_eq!(q.content.text, "These employees");
+    assert_eq!(q.speaker.as_ref().unwrap().text, "Stumpf");
+    assert_eq!(
+        find(&record, "were well paid").cue.as_ref().unwrap().text,
+        "said"
+    );
+    // "... and said": a second attribution, with the first one's speaker.
+    let q = find(&record, "Machado promised");
+    assert!(!q.content.text.contains("stand up"), "{q:?}");
+    let q = find(&record, "she would stand up to the attacks");
+    assert_eq!(q.cue.as_ref().unwrap().text, "said");
+    assert_eq!(q.speaker.as_ref().unwrap().text, "Merrill");
+    // The subject of a passive cue is what is reported on, not a speaker.
+    let q = find(&record, "Officer Betty Shelby");
+    assert_eq!(q.content.text, "Officer Betty Shelby");
+    assert!(q.speaker.is_none());
+    // The subject of a passive verb of feeling is the one who feels.
+    let q = find(&record, "the economy is slowing");
+    assert_eq!(q.speaker.as_ref().unwrap().text, "Many voters");
+}

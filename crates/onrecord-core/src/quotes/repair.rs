@@ -1,0 +1,487 @@
+//! Repairs to the readings the classifier keeps, before they are
+//! assembled into quotes. Each mends one construction that the taggers,
+//! reading token by token, get wrong in a regular way: a second reporting
+//! verb joined by "and" inside another cue's content, a cue set off by
+//! commas in the middle of what was said, a content broken by a word or
+//! two, and the subject of a passive cue. They change no model input, so
+//! the classifier's training is the same with or without them.
+
+use super::features::Prepared;
+use super::{Reading, Tagger, nominal_tag, phrase_before, quoted_share, read_cue, word_counts};
+use crate::text::Tokens;
+
+/// Applies every repair to the readings of one article, in order.
+pub(super) fn repair(
+    tagger: &Tagger,
+    t: &Tokens<'_>,
+    p: &Prepared,
+    runs: &[Option<u32>],
+    readings: &mut Vec<Reading>,
+) {
+    let joined = coordinated_cues(tagger, t, p, runs, readings);
+    readings.extend(joined);
+    split_coordinated(t, p, readings);
+    complete_across_cues(t, p, readings);
+    join_pieces(t, readings);
+    for r in readings.iter_mut() {
+        passive_subject(t, p, r);
+    }
+}
+
+/// Words that join a second clause to a first ("... and said", "... but
+/// he said", "... though she noted").
+fn conjunction(w: &str) -> bool {
+    matches!(w, "and" | "but" | "though" | "although" | "while")
+}
+
+/// Reporting verbs that the cue tagger passed over inside another cue's
+/// content, right after a [`conjunction`] ("... and said she would stand
+/// up to the attacks", "... and warned against potential hackers"): each
+/// is read as a cue of its own. Only verbs the lexicon holds as strong
+/// cues count.
+fn coordinated_cues(
+    tagger: &Tagger,
+    t: &Tokens<'_>,
+    p: &Prepared,
+    runs: &[Option<u32>],
+    readings: &[Reading],
+) -> Vec<Reading> {
+    let mut out: Vec<Reading> = Vec::new();
+    for r in readings {
+        for &(a, b) in &r.contents {
+            for i in a + 1..=b {
+                let strong = matches!(p.cue[i], 1 | 2) && p.pos[i].starts_with("VB");
+                if !strong
+                    || t.tokens[i].in_quote
+                    || !conjunction(&p.lower[i - 1])
+                    || readings
+                        .iter()
+                        .chain(&out)
+                        .any(|o| o.cue.0 <= i && i <= o.cue.1)
+                {
+                    continue;
+                }
+                out.push(read_cue(tagger, t, p, runs, (i, i), false));
+            }
+        }
+    }
+    out.retain(|r| !r.contents.is_empty());
+    out
+}
+
+/// "Machado promised to continue supporting Clinton and said she would
+/// stand up to the attacks": a cue joined by a [`conjunction`] to what
+/// another cue reports is an attribution of its own, not part of the
+/// other's content (PolNeAR never nests one attribution in another). The
+/// other's content ends before the "and". The joined cue's speaker, if it
+/// has none, is that of the cue before it in the sentence: the two verbs
+/// share a subject.
+fn split_coordinated(t: &Tokens<'_>, p: &Prepared, readings: &mut [Reading]) {
+    for k in 0..readings.len() {
+        let r = &readings[k];
+        let (cf, _) = r.cue;
+        // The cue's first word with the adverbs before it ("and then
+        // said"), and before that its speaker, if it stands right there
+        // ("but he said").
+        let mut left = cf;
+        while left > 0 && p.pos[left - 1] == "RB" && left + 3 > cf {
+            left -= 1;
+        }
+        if let Some((a, b)) = r.source
+            && b + 1 == left
+        {
+            left = a;
+        }
+        // A quotation after the joined cue stays in the other's content
+        // ("... but said “the question is the timing.”").
+        let quotes = r.contents.iter().any(|c| quoted_share(t, c.0, c.1) >= 0.8);
+        if quotes || left < 2 || !conjunction(&p.lower[left - 1]) {
+            continue;
+        }
+        let conj = left - 1;
+        let mut end = conj - 1;
+        while end > 0 && t.str(end) == "," {
+            end -= 1;
+        }
+        // The speaker of the nearest cue before, in the sentence or
+        // holding the joined cue.
+        let mut shared: Option<(usize, (usize, usize))> = None;
+        for o in readings.iter_mut().filter(|o| o.cue.1 < conj) {
+            let mut holds = false;
+            for c in &mut o.contents {
+                if c.0 < conj && cf <= c.1 {
+                    c.1 = end;
+                    holds = true;
+                }
+            }
+            o.contents.retain(|c| c.0 <= c.1);
+            let near = holds || t.tokens[o.cue.1].sentence == t.tokens[cf].sentence;
+            if let Some(s) = o.source
+                && near
+                && shared.is_none_or(|(at, _)| at < o.cue.1)
+            {
+                shared = Some((o.cue.1, s));
+            }
+        }
+        let r = &mut readings[k];
+        if r.source.is_none() {
+            r.source = shared.map(|(_, s)| s);
+        }
+    }
+}
+
+/// A cue set off by commas inside what was said ("These employees, Stumpf
+/// explained, were well-paid"; "The museum, Mr. Bush said, celebrated
+/// several of his heroes"): the sentence on both sides of it is content.
+/// Where the tagger read only one side, the other is added:
+/// - before the cue, the words from the start of the sentence, where the
+///   content after the cue opens with a finite verb and so lacks its
+///   subject (on PolNeAR train, 68 of 71 such subjects are content);
+/// - after the cue, the rest of the sentence, where the content before it
+///   runs up to the cue's comma (6 of 7 on dev; where the sentence ends at
+///   the cue, "X, he said.", nothing follows to add).
+///
+/// Nothing is added over another cue: that one reads its own content.
+fn complete_across_cues(t: &Tokens<'_>, p: &Prepared, readings: &mut [Reading]) {
+    let cues: Vec<(usize, usize)> = readings.iter().map(|r| r.cue).collect();
+    let free = |(first, last): (usize, usize)| cues.iter().all(|c| c.1 < first || last < c.0);
+    for r in readings {
+        if let Some((piece, at_start)) = across_cue(t, p, r)
+            && free(piece)
+        {
+            if at_start {
+                r.contents.insert(0, piece);
+            } else {
+                r.contents.push(piece);
+            }
+        }
+    }
+}
+
+/// The piece [`complete_across_cues`] adds to one reading, and whether it
+/// comes before the cue.
+fn across_cue(t: &Tokens<'_>, p: &Prepared, r: &Reading) -> Option<((usize, usize), bool)> {
+    let (cf, cl) = r.cue;
+    let sentence = t.tokens[cf].sentence;
+    let source = r.source;
+    let in_source = |i: usize| source.is_some_and(|(a, b)| a <= i && i <= b);
+    // The cue's first and last token with the speaker beside it.
+    let left = match source {
+        Some((a, b)) if b < cf => a,
+        _ => cf,
+    };
+    if left < 2 || t.str(left - 1) != "," || t.tokens[left - 1].sentence != sentence {
+        return None;
+    }
+    // The comma that closes the aside after the cue.
+    let comma = (cl + 1..t.len())
+        .take_while(|&i| t.tokens[i].sentence == sentence)
+        .filter(|&i| !in_source(i))
+        .take(MAX_ASIDE + 1)
+        .find(|&i| t.str(i) == ",")?;
+    let before = r.contents.iter().any(|c| c.1 < cf);
+    let after = r.contents.iter().any(|c| c.0 > cl);
+    if after && !before {
+        let opens_with_verb = r
+            .contents
+            .iter()
+            .any(|&(a, _)| a == comma + 1 && finite(p, a));
+        let first = t.sentences_start(left);
+        let last = left - 2;
+        (opens_with_verb && first <= last && last - first < MAX_SUBJECT && words(t, first, last))
+            .then_some(((first, last), true))
+    } else if before && !after {
+        let reaches_cue = r.contents.iter().any(|c| c.1 + 2 >= left && c.1 < left);
+        let mut last = comma + 1;
+        while last + 1 < t.len() && t.tokens[last + 1].sentence == sentence {
+            last += 1;
+        }
+        // The sentence's closing mark is not what was said.
+        while last > comma + 1 && !t.str(last).chars().any(char::is_alphanumeric) {
+            last -= 1;
+        }
+        (reaches_cue && last > comma && words(t, comma + 1, last))
+            .then_some(((comma + 1, last), false))
+    } else {
+        None
+    }
+}
+
+/// Pieces of one reading's content a few words apart in one sentence, with
+/// no cue or speaker between them, are one content ("the words “Hillary
+/// Clinton.”", "a “serial philanderer,” a “bully” and a “narcissist ...”"):
+/// the tagger left out a word or two of it.
+fn join_pieces(t: &Tokens<'_>, readings: &mut [Reading]) {
+    let marks: Vec<(usize, usize)> = readings
+        .iter()
+        .flat_map(|r| std::iter::once(r.cue).chain(r.source))
+        .collect();
+    for r in readings {
+        r.contents.sort_unstable();
+        let mut joined: Vec<(usize, usize)> = Vec::with_capacity(r.contents.len());
+        for &c in &r.contents {
+            match joined.last_mut() {
+                Some(prev)
+                    if c.0 > prev.1
+                        && c.0 - prev.1 <= MAX_JOIN_GAP
+                        && t.tokens[prev.1].sentence == t.tokens[c.0].sentence
+                        && marks.iter().all(|m| m.1 <= prev.1 || c.0 <= m.0) =>
+                {
+                    // A word or two before a quotation is whom or what it
+                    // was said to or of ("asking her, “...”", "says of
+                    // Clinton, “...”"), not part of it; longer words
+                    // around a quotation stay apart from it.
+                    let (words, quoted) = word_counts(t, prev.0, prev.1);
+                    let direct = |c: (usize, usize)| quoted_share(t, c.0, c.1) >= 0.8;
+                    if quoted == 0 && words <= 2 && direct(c) {
+                        *prev = c;
+                    } else if direct(*prev) == direct(c) {
+                        prev.1 = c.1;
+                    } else {
+                        joined.push(c);
+                    }
+                }
+                _ => joined.push(c),
+            }
+        }
+        r.contents = joined;
+    }
+}
+
+/// Tokens between two pieces of content up to which they are joined (see
+/// [`join_pieces`]), counting the first piece's last token.
+const MAX_JOIN_GAP: usize = 4;
+
+/// Whether token `i` is a finite auxiliary or modal verb.
+fn finite(p: &Prepared, i: usize) -> bool {
+    matches!(
+        p.lower[i].as_str(),
+        "is" | "was"
+            | "were"
+            | "are"
+            | "has"
+            | "have"
+            | "had"
+            | "would"
+            | "will"
+            | "could"
+            | "should"
+            | "can"
+            | "may"
+            | "might"
+            | "must"
+            | "does"
+            | "did"
+            | "do"
+    )
+}
+
+/// Whether tokens `first..=last` hold a letter or digit.
+fn words(t: &Tokens<'_>, first: usize, last: usize) -> bool {
+    (first..=last).any(|i| t.str(i).chars().any(char::is_alphanumeric))
+}
+
+/// Tokens besides the speaker that may stand between the cue and its
+/// closing comma ("Stumpf explained earlier in the hearing,").
+const MAX_ASIDE: usize = 8;
+
+/// Tokens up to which a sentence's opening words are taken for the subject
+/// of what follows a cue (see [`complete_across_cues`]).
+const MAX_SUBJECT: usize = 30;
+
+/// "Officer Betty Shelby was charged with ...", "Melania seems to have
+/// vanished ...": the subject of a passive or raising cue is part of what
+/// is reported, not its speaker. Where the tagger left it out, it is added
+/// as a piece of the content (and is no longer the speaker). On PolNeAR
+/// train, 490 of 610 such cues have content before them.
+fn passive_subject(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
+    let cf = r.cue.0;
+    if !r.passive || r.contents.iter().any(|c| c.1 < cf) {
+        return;
+    }
+    let nominal = |i: usize| nominal_tag(p.pos[i]) && !t.tokens[i].in_quote;
+    let Some(np) = phrase_before(t, p, cf, &nominal) else {
+        return;
+    };
+    if r.source.is_some_and(|(a, b)| a <= np.1 && np.0 <= b) {
+        r.source = None;
+    }
+    r.contents.insert(0, np);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Analysis;
+    use crate::quotes::features::prepare;
+    use crate::quotes::tagger;
+
+    /// An analysed text and a way to find a token by its word (the `n`th
+    /// time it occurs).
+    fn analysed(text: &str) -> (Tokens<'_>, Prepared) {
+        let (t, words) = Analysis::new(text).split();
+        let p = prepare(&t, words, &tagger().expect("models").lexicon);
+        (t, p)
+    }
+
+    fn at(t: &Tokens<'_>, word: &str, n: usize) -> usize {
+        (0..t.len())
+            .filter(|&i| t.str(i) == word)
+            .nth(n)
+            .unwrap_or_else(|| panic!("no {word:?} #{n}"))
+    }
+
+    fn reading(
+        cue: (usize, usize),
+        source: Option<(usize, usize)>,
+        contents: Vec<(usize, usize)>,
+    ) -> Reading {
+        Reading {
+            cue,
+            source,
+            tagged_source: source.is_some(),
+            contents,
+            content_cost: 0.0,
+            source_cost: 0.0,
+            passive: false,
+        }
+    }
+
+    fn texts(t: &Tokens<'_>, r: &Reading) -> Vec<String> {
+        r.contents
+            .iter()
+            .map(|&(a, b)| t.text[t.tokens[a].byte_start..t.tokens[b].byte_end].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn pieces_a_word_apart_are_joined_but_not_across_a_cue() {
+        let text = "He said the plan was bold and, frankly, risky for everyone.";
+        let (t, _) = analysed(text);
+        let said = at(&t, "said", 0);
+        let mut rs = vec![reading(
+            (said, said),
+            Some((0, 0)),
+            vec![
+                (at(&t, "the", 0), at(&t, "and", 0)),
+                (at(&t, "frankly", 0), at(&t, "everyone", 0)),
+            ],
+        )];
+        join_pieces(&t, &mut rs);
+        assert_eq!(
+            texts(&t, &rs[0]),
+            ["the plan was bold and, frankly, risky for everyone"]
+        );
+
+        // A cue between two pieces keeps them apart.
+        let text = "The plan is bold, she said, and risky.";
+        let (t, _) = analysed(text);
+        let said = at(&t, "said", 0);
+        let mut rs = vec![reading(
+            (said, said),
+            Some((at(&t, "she", 0), at(&t, "she", 0))),
+            vec![
+                (0, at(&t, "bold", 0)),
+                (at(&t, "and", 0), at(&t, "risky", 0)),
+            ],
+        )];
+        join_pieces(&t, &mut rs);
+        assert_eq!(texts(&t, &rs[0]), ["The plan is bold", "and risky"]);
+    }
+
+    #[test]
+    fn a_quotation_stays_apart_and_sheds_a_word_before_it() {
+        let text = "She kept asking her, “Where do we go from here?”";
+        let (t, _) = analysed(text);
+        let asking = at(&t, "asking", 0);
+        let mut rs = vec![reading(
+            (asking, asking),
+            Some((0, 0)),
+            vec![
+                (at(&t, "her", 0), at(&t, "her", 0)),
+                (at(&t, "“", 0), t.len() - 1),
+            ],
+        )];
+        join_pieces(&t, &mut rs);
+        assert_eq!(texts(&t, &rs[0]), ["“Where do we go from here?”"]);
+
+        let text = "He said the plan would fail for many reasons, “and soon.”";
+        let (t, _) = analysed(text);
+        let said = at(&t, "said", 0);
+        let mut rs = vec![reading(
+            (said, said),
+            Some((0, 0)),
+            vec![
+                (at(&t, "the", 0), at(&t, "reasons", 0)),
+                (at(&t, "“", 0), t.len() - 1),
+            ],
+        )];
+        join_pieces(&t, &mut rs);
+        assert_eq!(texts(&t, &rs[0]).len(), 2);
+    }
+
+    #[test]
+    fn a_cue_joined_by_and_splits_the_content_and_shares_the_speaker() {
+        let text = "Merrill says Machado kept her word and said she would fight on.";
+        let (t, p) = analysed(text);
+        let (says, said) = (at(&t, "says", 0), at(&t, "said", 0));
+        let mut rs = vec![
+            reading((says, says), Some((0, 0)), vec![(says + 1, t.len() - 2)]),
+            reading((said, said), None, vec![(said + 1, t.len() - 2)]),
+        ];
+        split_coordinated(&t, &p, &mut rs);
+        assert_eq!(texts(&t, &rs[0]), ["Machado kept her word"]);
+        assert_eq!(rs[1].source, Some((0, 0)));
+    }
+
+    #[test]
+    fn a_cue_between_commas_completes_both_sides() {
+        let text = "These employees, Stumpf said, were well paid.";
+        let (t, p) = analysed(text);
+        let said = at(&t, "said", 0);
+        let stumpf = at(&t, "Stumpf", 0);
+        let mut rs = vec![reading(
+            (said, said),
+            Some((stumpf, stumpf)),
+            vec![(at(&t, "were", 0), at(&t, "paid", 0))],
+        )];
+        complete_across_cues(&t, &p, &mut rs);
+        assert_eq!(texts(&t, &rs[0]), ["These employees", "were well paid"]);
+
+        let text = "The museum, Mr. Bush said, celebrated his heroes.";
+        let (t, p) = analysed(text);
+        let said = at(&t, "said", 0);
+        let mut rs = vec![reading(
+            (said, said),
+            Some((at(&t, "Mr.", 0), at(&t, "Bush", 0))),
+            vec![(0, at(&t, "museum", 0))],
+        )];
+        complete_across_cues(&t, &p, &mut rs);
+        assert_eq!(texts(&t, &rs[0]), ["The museum", "celebrated his heroes"]);
+
+        // "X, he said." has nothing after the cue to add.
+        let text = "The museum is a triumph, he said.";
+        let (t, p) = analysed(text);
+        let said = at(&t, "said", 0);
+        let he = at(&t, "he", 0);
+        let mut rs = vec![reading(
+            (said, said),
+            Some((he, he)),
+            vec![(0, at(&t, "triumph", 0))],
+        )];
+        complete_across_cues(&t, &p, &mut rs);
+        assert_eq!(texts(&t, &rs[0]), ["The museum is a triumph"]);
+    }
+
+    #[test]
+    fn the_subject_of_a_passive_cue_is_content() {
+        let text = "Officer Betty Shelby was charged with manslaughter.";
+        let (t, p) = analysed(text);
+        let (was, with) = (at(&t, "was", 0), at(&t, "with", 0));
+        let mut r = reading((was, with), None, vec![(with + 1, with + 1)]);
+        r.passive = true;
+        passive_subject(&t, &p, &mut r);
+        assert_eq!(texts(&t, &r), ["Officer Betty Shelby", "manslaughter"]);
+        assert_eq!(r.source, None);
+    }
+}
