@@ -1,9 +1,10 @@
 //! Repairs to the readings the classifier keeps, before they are
 //! assembled into quotes. Each mends one construction that the taggers,
-//! reading token by token, get wrong in a regular way: a second reporting
-//! verb joined by "and" inside another cue's content, a cue set off by
-//! commas in the middle of what was said, a content broken by a word or
-//! two, and the subject of a passive cue. They change no model input, so
+//! reading token by token, get wrong in a regular way: a participle that
+//! opens a sentence, a second reporting verb joined by "and" inside
+//! another cue's content, a cue set off by commas in the middle of what
+//! was said, a content broken by a word or two, and the subject of a
+//! passive cue. They change no model input, so
 //! the classifier's training is the same with or without them.
 
 use super::features::Prepared;
@@ -18,6 +19,9 @@ pub(super) fn repair(
     runs: &[Option<u32>],
     readings: &mut Vec<Reading>,
 ) {
+    for r in readings.iter_mut() {
+        participle_clause(t, p, r);
+    }
     let joined = coordinated_cues(tagger, t, p, runs, readings);
     readings.extend(joined);
     split_coordinated(t, p, readings);
@@ -25,6 +29,26 @@ pub(super) fn repair(
     join_pieces(t, readings);
     for r in readings.iter_mut() {
         passive_subject(t, p, r);
+    }
+}
+
+/// "Citing an unfounded conspiracy theory, Trump accused ...": what a
+/// participle opening the sentence reports ends at its comma; the rest is
+/// the sentence's own clause.
+fn participle_clause(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
+    let (cf, cl) = r.cue;
+    let w = p.lower[cf].as_str();
+    if t.sentences_start(cf) != cf || !w.ends_with("ing") || w == "according" {
+        return;
+    }
+    let sentence = t.tokens[cf].sentence;
+    for c in &mut r.contents {
+        if c.0 <= cl || t.tokens[c.0].sentence != sentence {
+            continue;
+        }
+        if let Some(comma) = (c.0 + 1..c.1).find(|&i| t.str(i) == "," && !t.tokens[i].in_quote) {
+            c.1 = comma - 1;
+        }
     }
 }
 
@@ -471,6 +495,23 @@ mod tests {
         )];
         complete_across_cues(&t, &p, &mut rs);
         assert_eq!(texts(&t, &rs[0]), ["The museum is a triumph"]);
+    }
+
+    #[test]
+    fn an_opening_participle_reports_up_to_its_comma() {
+        let text = "Citing a conspiracy theory, Trump accused Rafael Cruz of lying.";
+        let (t, p) = analysed(text);
+        let mut r = reading((0, 0), None, vec![(1, t.len() - 2)]);
+        participle_clause(&t, &p, &mut r);
+        assert_eq!(texts(&t, &r), ["a conspiracy theory"]);
+
+        // Not so for "According to".
+        let text = "According to the poll, voters are split.";
+        let (t, p) = analysed(text);
+        let to = at(&t, "to", 0);
+        let mut r = reading((0, to), None, vec![(to + 1, t.len() - 2)]);
+        participle_clause(&t, &p, &mut r);
+        assert_eq!(texts(&t, &r), ["the poll, voters are split"]);
     }
 
     #[test]
