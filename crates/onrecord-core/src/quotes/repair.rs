@@ -1,11 +1,12 @@
 //! Repairs to the readings the classifier keeps, before they are
 //! assembled into quotes. Each mends one construction that the taggers,
 //! reading token by token, get wrong in a regular way: a participle that
-//! opens a sentence, a second reporting verb joined by "and" inside
-//! another cue's content, a cue set off by commas in the middle of what
-//! was said, a content broken by a word or two, and the subject of a
-//! passive cue. They change no model input, so
-//! the classifier's training is the same with or without them.
+//! opens a sentence, a reporting verb after a comma with no content read,
+//! a second reporting verb joined by "and" inside another cue's content,
+//! a cue set off by commas in the middle of what was said, a content
+//! broken by a word or two, and the subject of a passive cue. They change
+//! no model input, so the classifier's training is the same with or
+//! without them.
 
 use super::features::Prepared;
 use super::{Reading, Tagger, nominal_tag, phrase_before, quoted_share, read_cue, word_counts};
@@ -21,6 +22,7 @@ pub(super) fn repair(
 ) {
     for r in readings.iter_mut() {
         participle_clause(t, p, r);
+        clause_before(t, p, r);
     }
     let joined = coordinated_cues(tagger, t, p, runs, readings);
     readings.extend(joined);
@@ -49,6 +51,36 @@ fn participle_clause(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
         if let Some(comma) = (c.0 + 1..c.1).find(|&i| t.str(i) == "," && !t.tokens[i].in_quote) {
             c.1 = comma - 1;
         }
+    }
+}
+
+/// "The plan will fail, said Brian Baker.": where the tagger read a
+/// reporting verb after a comma but no content, the clause before the
+/// comma is what was said. Only verbs the lexicon holds as strong cues
+/// count ("debated" reports nothing).
+fn clause_before(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
+    let (cf, cl) = r.cue;
+    let strong = (cf..=cl).any(|i| matches!(p.cue[i], 1 | 2) && p.pos[i].starts_with("VB"));
+    if !r.contents.is_empty() || !strong {
+        return;
+    }
+    let left = match r.source {
+        Some((a, b)) if b < cf => a,
+        _ => cf,
+    };
+    let sentence = t.tokens[cf].sentence;
+    if left < 2 || t.str(left - 1) != "," || t.tokens[left - 1].sentence != sentence {
+        return;
+    }
+    let first = t.sentences_start(left);
+    let last = left - 2;
+    let (words, quoted) = if first <= last {
+        word_counts(t, first, last)
+    } else {
+        (0, 0)
+    };
+    if words >= 3 && quoted == 0 {
+        r.contents.push((first, last));
     }
 }
 
@@ -512,6 +544,32 @@ mod tests {
         let mut r = reading((0, to), None, vec![(to + 1, t.len() - 2)]);
         participle_clause(&t, &p, &mut r);
         assert_eq!(texts(&t, &r), ["the poll, voters are split"]);
+    }
+
+    #[test]
+    fn a_cue_after_a_comma_with_no_content_takes_the_clause_before() {
+        let text = "The plan will fail, said Brian Baker.";
+        let (t, p) = analysed(text);
+        let said = at(&t, "said", 0);
+        let mut r = reading((said, said), Some((said + 1, said + 2)), Vec::new());
+        clause_before(&t, &p, &mut r);
+        assert_eq!(texts(&t, &r), ["The plan will fail"]);
+
+        // Not after a quotation (that is read as one), nor where a content
+        // was read.
+        let text = "“The plan will fail,” said Brian Baker.";
+        let (t, p) = analysed(text);
+        let said = at(&t, "said", 0);
+        let mut r = reading((said, said), Some((said + 1, said + 2)), Vec::new());
+        clause_before(&t, &p, &mut r);
+        assert!(r.contents.is_empty());
+        let text = "The plan will fail, said Brian Baker, and soon.";
+        let (t, p) = analysed(text);
+        let said = at(&t, "said", 0);
+        let soon = at(&t, "soon", 0);
+        let mut r = reading((said, said), None, vec![(soon, soon)]);
+        clause_before(&t, &p, &mut r);
+        assert_eq!(texts(&t, &r), ["soon"]);
     }
 
     #[test]
