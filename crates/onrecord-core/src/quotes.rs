@@ -223,8 +223,9 @@ struct Reading {
     /// (and without a source): its confidence in them.
     content_cost: f32,
     source_cost: f32,
-    /// The cue is passive ("was labeled") or a raising verb ("seems"):
-    /// what stands before it is talked about, not talking.
+    /// The cue is passive ("was labeled", but not a verb of feeling: "are
+    /// concerned") or a bare raising verb ("seems"): what stands before it
+    /// is talked about, not talking.
     passive: bool,
 }
 

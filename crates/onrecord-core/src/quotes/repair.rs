@@ -57,7 +57,7 @@ fn participle_clause(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
 /// "The plan will fail, said Brian Baker.": where the tagger read a
 /// reporting verb after a comma but no content, the clause before the
 /// comma is what was said. Only verbs the lexicon holds as strong cues
-/// count ("debated" reports nothing).
+/// count.
 fn clause_before(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
     let (cf, cl) = r.cue;
     let strong = (cf..=cl).any(|i| matches!(p.cue[i], 1 | 2) && p.pos[i].starts_with("VB"));
@@ -410,70 +410,67 @@ mod tests {
             .collect()
     }
 
+    /// The pieces of one reading of `cue` (spoken by the first word) after
+    /// [`join_pieces`], the pieces given as token ranges of `text`.
+    fn joined(
+        text: &str,
+        cue: &str,
+        pieces: impl Fn(&Tokens<'_>) -> Vec<(usize, usize)>,
+    ) -> Vec<String> {
+        let (t, _) = analysed(text);
+        let c = at(&t, cue, 0);
+        let mut rs = vec![reading((c, c), Some((0, 0)), pieces(&t))];
+        join_pieces(&t, &mut rs);
+        texts(&t, &rs[0])
+    }
+
     #[test]
     fn pieces_a_word_apart_are_joined_but_not_across_a_cue() {
         let text = "He said the plan was bold and, frankly, risky for everyone.";
-        let (t, _) = analysed(text);
-        let said = at(&t, "said", 0);
-        let mut rs = vec![reading(
-            (said, said),
-            Some((0, 0)),
+        let pieces = |t: &Tokens<'_>| {
             vec![
-                (at(&t, "the", 0), at(&t, "and", 0)),
-                (at(&t, "frankly", 0), at(&t, "everyone", 0)),
-            ],
-        )];
-        join_pieces(&t, &mut rs);
+                (at(t, "the", 0), at(t, "and", 0)),
+                (at(t, "frankly", 0), at(t, "everyone", 0)),
+            ]
+        };
         assert_eq!(
-            texts(&t, &rs[0]),
+            joined(text, "said", pieces),
             ["the plan was bold and, frankly, risky for everyone"]
         );
-
         // A cue between two pieces keeps them apart.
         let text = "The plan is bold, she said, and risky.";
-        let (t, _) = analysed(text);
-        let said = at(&t, "said", 0);
-        let mut rs = vec![reading(
-            (said, said),
-            Some((at(&t, "she", 0), at(&t, "she", 0))),
-            vec![
-                (0, at(&t, "bold", 0)),
-                (at(&t, "and", 0), at(&t, "risky", 0)),
-            ],
-        )];
-        join_pieces(&t, &mut rs);
-        assert_eq!(texts(&t, &rs[0]), ["The plan is bold", "and risky"]);
+        let pieces =
+            |t: &Tokens<'_>| vec![(0, at(t, "bold", 0)), (at(t, "and", 0), at(t, "risky", 0))];
+        assert_eq!(
+            joined(text, "said", pieces),
+            ["The plan is bold", "and risky"]
+        );
     }
 
     #[test]
     fn a_quotation_stays_apart_and_sheds_a_word_before_it() {
         let text = "She kept asking her, “Where do we go from here?”";
-        let (t, _) = analysed(text);
-        let asking = at(&t, "asking", 0);
-        let mut rs = vec![reading(
-            (asking, asking),
-            Some((0, 0)),
+        let pieces = |t: &Tokens<'_>| {
             vec![
-                (at(&t, "her", 0), at(&t, "her", 0)),
-                (at(&t, "“", 0), t.len() - 1),
-            ],
-        )];
-        join_pieces(&t, &mut rs);
-        assert_eq!(texts(&t, &rs[0]), ["“Where do we go from here?”"]);
-
+                (at(t, "her", 0), at(t, "her", 0)),
+                (at(t, "“", 0), t.len() - 1),
+            ]
+        };
+        assert_eq!(
+            joined(text, "asking", pieces),
+            ["“Where do we go from here?”"]
+        );
         let text = "He said the plan would fail for many reasons, “and soon.”";
-        let (t, _) = analysed(text);
-        let said = at(&t, "said", 0);
-        let mut rs = vec![reading(
-            (said, said),
-            Some((0, 0)),
+        let pieces = |t: &Tokens<'_>| {
             vec![
-                (at(&t, "the", 0), at(&t, "reasons", 0)),
-                (at(&t, "“", 0), t.len() - 1),
-            ],
-        )];
-        join_pieces(&t, &mut rs);
-        assert_eq!(texts(&t, &rs[0]).len(), 2);
+                (at(t, "the", 0), at(t, "reasons", 0)),
+                (at(t, "“", 0), t.len() - 1),
+            ]
+        };
+        assert_eq!(
+            joined(text, "said", pieces),
+            ["the plan would fail for many reasons", "“and soon.”"]
+        );
     }
 
     #[test]
