@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use onrecord_core::{Body, Document, Pipeline, Span};
+use onrecord_core::{Body, Document, Error, Pipeline, Span};
 
 fn check(chars: &[char], span: &Span) {
     assert!(span.start < span.end && span.end <= chars.len());
@@ -15,7 +15,12 @@ fn check(chars: &[char], span: &Span) {
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let pipeline = Pipeline::builder().raw_text(true).build();
-    if let Ok(record) = pipeline.process(&Document::new(Body::Text(text.to_owned()))) {
+    let out = pipeline.process(&Document::new(Body::Text(text.to_owned())));
+    // The pipeline turns a panic into this error; here it is a failure.
+    if let Err(Error::Internal { reason }) = &out {
+        panic!("{reason}");
+    }
+    if let Ok(record) = out {
         let chars: Vec<char> = record.text.chars().collect();
         for q in &record.quotes {
             check(&chars, &q.content);

@@ -21,6 +21,13 @@ pub enum Error {
         /// What the parser reported.
         reason: String,
     },
+    /// A bug: the pipeline panicked on this article (see
+    /// [`crate::Pipeline::process`]).
+    #[error("internal error (please report it with the input): {reason}")]
+    Internal {
+        /// The panic's message.
+        reason: String,
+    },
 }
 
 /// `Result` with this crate's [`enum@Error`].

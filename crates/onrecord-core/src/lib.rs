@@ -285,7 +285,15 @@ impl Pipeline {
 
     /// Processes one article. Deterministic: the same document gives the
     /// same record.
+    ///
+    /// No input should make the pipeline panic (the parsers are fuzzed);
+    /// should a bug still do so, the panic becomes an [`Error::Internal`]
+    /// for this article, and a run over many goes on.
     pub fn process(&self, doc: &Document) -> Result<Record> {
+        guarded(|| self.process_unguarded(doc))
+    }
+
+    fn process_unguarded(&self, doc: &Document) -> Result<Record> {
         let size = doc.len_bytes();
         if size > self.config.max_input_bytes {
             return Err(Error::TooLarge {
@@ -365,5 +373,34 @@ mod tests {
             host("https://www.bbc.co.uk:443/news").as_deref(),
             Some("bbc.co.uk")
         );
+    }
+}
+
+/// Runs `f`, turning a panic into [`Error::Internal`] with its message.
+fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let reason = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Err(Error::Internal { reason })
+    })
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_an_error_for_its_article() {
+        let out: Result<()> = guarded(|| panic!("index out of bounds"));
+        match out {
+            Err(Error::Internal { reason }) => assert_eq!(reason, "index out of bounds"),
+            other => panic!("{other:?}"),
+        }
+        let formatted: Result<()> = guarded(|| panic!("token {} of {}", 7, 3));
+        assert!(matches!(formatted, Err(Error::Internal { reason }) if reason == "token 7 of 3"));
+        assert!(matches!(guarded(|| Ok(5)), Ok(5)));
     }
 }

@@ -229,12 +229,16 @@ fn across_cue(t: &Tokens<'_>, p: &Prepared, r: &Reading) -> Option<((usize, usiz
     if left < 2 || t.str(left - 1) != "," || t.tokens[left - 1].sentence != sentence {
         return None;
     }
-    // The comma that closes the aside after the cue.
+    // The comma that closes the aside after the cue, with more of the
+    // sentence after it.
     let comma = (cl + 1..t.len())
         .take_while(|&i| t.tokens[i].sentence == sentence)
         .filter(|&i| !in_source(i))
         .take(MAX_ASIDE + 1)
         .find(|&i| t.str(i) == ",")?;
+    if comma + 1 >= t.len() || t.tokens[comma + 1].sentence != sentence {
+        return None;
+    }
     let before = r.contents.iter().any(|c| c.1 < cf);
     let after = r.contents.iter().any(|c| c.0 > cl);
     if after && !before {
@@ -511,6 +515,18 @@ mod tests {
         )];
         complete_across_cues(&t, &p, &mut rs);
         assert_eq!(texts(&t, &rs[0]), ["The museum", "celebrated his heroes"]);
+
+        // A text that ends at the comma after the cue has nothing to add.
+        let text = "The museum is great, Mr. Bush said,";
+        let (t, p) = analysed(text);
+        let said = at(&t, "said", 0);
+        let mut rs = vec![reading(
+            (said, said),
+            Some((at(&t, "Mr.", 0), at(&t, "Bush", 0))),
+            vec![(0, at(&t, "great", 0))],
+        )];
+        complete_across_cues(&t, &p, &mut rs);
+        assert_eq!(texts(&t, &rs[0]), ["The museum is great"]);
 
         // "X, he said." has nothing after the cue to add.
         let text = "The museum is a triumph, he said.";
