@@ -2,7 +2,7 @@
 //! (testdata/entities/summit.txt), checked exactly, and offset invariants on
 //! generated text.
 
-use onrecord_core::{Body, Document, Entity, Hints, Pipeline, Record};
+use onrecord_core::{Body, Document, Entity, Error, Hints, Pipeline, Record};
 use proptest::prelude::*;
 
 const SUMMIT: &str = include_str!("../../../../testdata/entities/summit.txt");
@@ -187,7 +187,9 @@ proptest! {
         text in "([A-Z][a-z]{0,8}|Mr\\.|President|the|said|he|\\$|€|£|EUR|[0-9]{1,4}|[0-9]\\.[0-9]|bn|million|and a half|hours|people|%|per cent|last|week|Sunday|March|in|’s|'s|,|\\.|\n\n| ){0,80}"
     ) {
         let doc = Document::new(Body::Text(text));
-        if let Ok(r) = Pipeline::builder().raw_text(true).build().process(&doc) {
+        let out = Pipeline::builder().raw_text(true).build().process(&doc);
+        prop_assert!(!matches!(out, Err(Error::Internal { .. })), "{out:?}");
+        if let Ok(r) = out {
             let chars: Vec<char> = r.text.chars().collect();
             for e in &r.entities {
                 prop_assert!(!e.mentions.is_empty());

@@ -81,7 +81,9 @@ proptest! {
 
     #[test]
     fn html_never_panics_and_round_trips(html in html_fragment()) {
-        if let Ok(record) = run(Body::Html(html)) {
+        let out = run(Body::Html(html));
+        prop_assert!(!matches!(out, Err(Error::Internal { .. })), "{out:?}");
+        if let Ok(record) = out {
             let json = serde_json::to_string(&record).unwrap();
             let back: Record = serde_json::from_str(&json).unwrap();
             prop_assert_eq!(back, record);
@@ -90,7 +92,9 @@ proptest! {
 
     #[test]
     fn text_never_panics(text in "(date 2025-08-16 )?([a-zA-Z ().“”]{0,30}(open image in gallery|\n|Support Now|\\( AP \\))?){0,12}") {
-        if let Ok(record) = run(Body::Text(text)) {
+        let out = run(Body::Text(text));
+        prop_assert!(!matches!(out, Err(Error::Internal { .. })), "{out:?}");
+        if let Ok(record) = out {
             prop_assert!(!record.text.trim().is_empty());
             prop_assert!(!record.text.contains("open image in gallery"));
         }
