@@ -235,6 +235,15 @@ impl Reading {
         let (cf, cl) = other.cue;
         self.contents.iter().any(|c| c.0 <= cf && cl <= c.1)
     }
+
+    /// The first token of the cue with its speaker, where the speaker
+    /// stands before it.
+    fn left(&self) -> usize {
+        match self.source {
+            Some((a, b)) if b < self.cue.0 => a,
+            _ => self.cue.0,
+        }
+    }
 }
 
 fn read_cue(

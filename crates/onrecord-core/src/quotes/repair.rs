@@ -60,14 +60,10 @@ fn participle_clause(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
 /// count.
 fn clause_before(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
     let (cf, cl) = r.cue;
-    let strong = (cf..=cl).any(|i| matches!(p.cue[i], 1 | 2) && p.pos[i].starts_with("VB"));
-    if !r.contents.is_empty() || !strong {
+    if !r.contents.is_empty() || !(cf..=cl).any(|i| strong_verb(p, i)) {
         return;
     }
-    let left = match r.source {
-        Some((a, b)) if b < cf => a,
-        _ => cf,
-    };
+    let left = r.left();
     let sentence = t.tokens[cf].sentence;
     if left < 2 || t.str(left - 1) != "," || t.tokens[left - 1].sentence != sentence {
         return;
@@ -82,6 +78,11 @@ fn clause_before(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
     if words >= 3 && quoted == 0 {
         r.contents.push((first, last));
     }
+}
+
+/// Whether token `i` is a verb the lexicon holds as a strong cue.
+fn strong_verb(p: &Prepared, i: usize) -> bool {
+    matches!(p.cue[i], 1 | 2) && p.pos[i].starts_with("VB")
 }
 
 /// Words that join a second clause to a first ("... and said", "... but
@@ -106,8 +107,7 @@ fn coordinated_cues(
     for r in readings {
         for &(a, b) in &r.contents {
             for i in a + 1..=b {
-                let strong = matches!(p.cue[i], 1 | 2) && p.pos[i].starts_with("VB");
-                if !strong
+                if !strong_verb(p, i)
                     || t.tokens[i].in_quote
                     || !conjunction(&p.lower[i - 1])
                     || readings
@@ -221,24 +221,16 @@ fn across_cue(t: &Tokens<'_>, p: &Prepared, r: &Reading) -> Option<((usize, usiz
     let sentence = t.tokens[cf].sentence;
     let source = r.source;
     let in_source = |i: usize| source.is_some_and(|(a, b)| a <= i && i <= b);
-    // The cue's first and last token with the speaker beside it.
-    let left = match source {
-        Some((a, b)) if b < cf => a,
-        _ => cf,
-    };
+    let left = r.left();
     if left < 2 || t.str(left - 1) != "," || t.tokens[left - 1].sentence != sentence {
         return None;
     }
-    // The comma that closes the aside after the cue, with more of the
-    // sentence after it.
+    // The comma that closes the aside after the cue.
     let comma = (cl + 1..t.len())
         .take_while(|&i| t.tokens[i].sentence == sentence)
         .filter(|&i| !in_source(i))
         .take(MAX_ASIDE + 1)
         .find(|&i| t.str(i) == ",")?;
-    if comma + 1 >= t.len() || t.tokens[comma + 1].sentence != sentence {
-        return None;
-    }
     let before = r.contents.iter().any(|c| c.1 < cf);
     let after = r.contents.iter().any(|c| c.0 > cl);
     if after && !before {
@@ -248,19 +240,22 @@ fn across_cue(t: &Tokens<'_>, p: &Prepared, r: &Reading) -> Option<((usize, usiz
             .any(|&(a, _)| a == comma + 1 && finite(p, a));
         let first = t.sentences_start(left);
         let last = left - 2;
-        (opens_with_verb && first <= last && last - first < MAX_SUBJECT && words(t, first, last))
+        (opens_with_verb
+            && first <= last
+            && last - first < MAX_SUBJECT
+            && word_counts(t, first, last).0 > 0)
             .then_some(((first, last), true))
     } else if before && !after {
         let reaches_cue = r.contents.iter().any(|c| c.1 + 2 >= left && c.1 < left);
-        let mut last = comma + 1;
-        while last + 1 < t.len() && t.tokens[last + 1].sentence == sentence {
-            last += 1;
-        }
+        let mut last = t
+            .sentences
+            .get(sentence as usize)
+            .map_or(comma, |s| s.end - 1);
         // The sentence's closing mark is not what was said.
         while last > comma + 1 && !t.str(last).chars().any(char::is_alphanumeric) {
             last -= 1;
         }
-        (reaches_cue && last > comma && words(t, comma + 1, last))
+        (reaches_cue && last > comma && word_counts(t, comma + 1, last).0 > 0)
             .then_some(((comma + 1, last), false))
     } else {
         None
@@ -334,11 +329,6 @@ fn finite(p: &Prepared, i: usize) -> bool {
             | "did"
             | "do"
     )
-}
-
-/// Whether tokens `first..=last` hold a letter or digit.
-fn words(t: &Tokens<'_>, first: usize, last: usize) -> bool {
-    (first..=last).any(|i| t.str(i).chars().any(char::is_alphanumeric))
 }
 
 /// Tokens besides the speaker that may stand between the cue and its
@@ -491,55 +481,58 @@ mod tests {
         assert_eq!(rs[1].source, Some((0, 0)));
     }
 
+    /// The pieces of the reading of "said" in `text` after
+    /// [`complete_across_cues`]: its speaker runs from word `speaker` to
+    /// the cue, its one piece is `piece` (first and last word).
+    fn completed(text: &str, speaker: &str, piece: (&str, &str)) -> Vec<String> {
+        let (t, p) = analysed(text);
+        let said = at(&t, "said", 0);
+        let piece = (at(&t, piece.0, 0), at(&t, piece.1, 0));
+        let mut rs = vec![reading(
+            (said, said),
+            Some((at(&t, speaker, 0), said - 1)),
+            vec![piece],
+        )];
+        complete_across_cues(&t, &p, &mut rs);
+        texts(&t, &rs[0])
+    }
+
     #[test]
     fn a_cue_between_commas_completes_both_sides() {
-        let text = "These employees, Stumpf said, were well paid.";
-        let (t, p) = analysed(text);
-        let said = at(&t, "said", 0);
-        let stumpf = at(&t, "Stumpf", 0);
-        let mut rs = vec![reading(
-            (said, said),
-            Some((stumpf, stumpf)),
-            vec![(at(&t, "were", 0), at(&t, "paid", 0))],
-        )];
-        complete_across_cues(&t, &p, &mut rs);
-        assert_eq!(texts(&t, &rs[0]), ["These employees", "were well paid"]);
-
-        let text = "The museum, Mr. Bush said, celebrated his heroes.";
-        let (t, p) = analysed(text);
-        let said = at(&t, "said", 0);
-        let mut rs = vec![reading(
-            (said, said),
-            Some((at(&t, "Mr.", 0), at(&t, "Bush", 0))),
-            vec![(0, at(&t, "museum", 0))],
-        )];
-        complete_across_cues(&t, &p, &mut rs);
-        assert_eq!(texts(&t, &rs[0]), ["The museum", "celebrated his heroes"]);
-
+        assert_eq!(
+            completed(
+                "These employees, Stumpf said, were well paid.",
+                "Stumpf",
+                ("were", "paid")
+            ),
+            ["These employees", "were well paid"]
+        );
+        assert_eq!(
+            completed(
+                "The museum, Mr. Bush said, celebrated his heroes.",
+                "Mr.",
+                ("The", "museum")
+            ),
+            ["The museum", "celebrated his heroes"]
+        );
         // A text that ends at the comma after the cue has nothing to add.
-        let text = "The museum is great, Mr. Bush said,";
-        let (t, p) = analysed(text);
-        let said = at(&t, "said", 0);
-        let mut rs = vec![reading(
-            (said, said),
-            Some((at(&t, "Mr.", 0), at(&t, "Bush", 0))),
-            vec![(0, at(&t, "great", 0))],
-        )];
-        complete_across_cues(&t, &p, &mut rs);
-        assert_eq!(texts(&t, &rs[0]), ["The museum is great"]);
-
+        assert_eq!(
+            completed(
+                "The museum is great, Mr. Bush said,",
+                "Mr.",
+                ("The", "great")
+            ),
+            ["The museum is great"]
+        );
         // "X, he said." has nothing after the cue to add.
-        let text = "The museum is a triumph, he said.";
-        let (t, p) = analysed(text);
-        let said = at(&t, "said", 0);
-        let he = at(&t, "he", 0);
-        let mut rs = vec![reading(
-            (said, said),
-            Some((he, he)),
-            vec![(0, at(&t, "triumph", 0))],
-        )];
-        complete_across_cues(&t, &p, &mut rs);
-        assert_eq!(texts(&t, &rs[0]), ["The museum is a triumph"]);
+        assert_eq!(
+            completed(
+                "The museum is a triumph, he said.",
+                "he",
+                ("The", "triumph")
+            ),
+            ["The museum is a triumph"]
+        );
     }
 
     #[test]
