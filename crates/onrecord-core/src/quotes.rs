@@ -916,6 +916,16 @@ pub(crate) fn extract(a: Analysis<'_>, names: &Names) -> Vec<Quote> {
     let cands = candidates(tagger, &t, &p, &runs);
     let mut readings = keep(tagger, &t, &p, cands);
     repair::repair(tagger, &t, &p, &runs, &mut readings);
+    if std::env::var("ONRECORD_DBG").is_ok() {
+        for r in &readings {
+            if r.contents.is_empty() {
+                let sp = span(&t, r.cue.0, r.cue.1);
+                let a = r.cue.0.saturating_sub(12);
+                let b = (r.cue.1 + 12).min(t.len() - 1);
+                eprintln!("EMPTY\t{}\t{}\t{}\t{}", sp.start, sp.end, sp.text, span(&t, a, b).text.replace('\n', "/"));
+            }
+        }
+    }
     assemble(&t, &runs, &readings, names)
 }
 
