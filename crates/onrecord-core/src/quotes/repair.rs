@@ -22,6 +22,7 @@ pub(super) fn repair(
 ) {
     let cues: Vec<(usize, usize)> = readings.iter().map(|r| r.cue).collect();
     for r in readings.iter_mut() {
+        r.contents.retain(|&(a, b)| !when_only(p, a, b));
         participle_clause(t, p, r);
         clause_before(t, p, r);
         that_clause(t, p, &cues, r);
@@ -38,6 +39,48 @@ pub(super) fn repair(
         passive_subject(t, p, r);
         stray_pieces(t, p, r);
     }
+}
+
+/// Whether tokens `a..=b` only say when ("Saturday", "Monday morning",
+/// "a few days later"): the tagger's stray after a cue ("..., the
+/// campaign announced Saturday"), never what was said.
+fn when_only(p: &Prepared, a: usize, b: usize) -> bool {
+    let time = |w: &str| {
+        matches!(
+            w,
+            "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+                | "saturday"
+                | "sunday"
+                | "today"
+                | "yesterday"
+                | "tonight"
+                | "morning"
+                | "afternoon"
+                | "evening"
+                | "night"
+                | "week"
+                | "weekend"
+                | "month"
+                | "year"
+                | "days"
+                | "weeks"
+                | "months"
+                | "later"
+                | "earlier"
+                | "ago"
+        )
+    };
+    let filler = |w: &str| {
+        matches!(
+            w,
+            "a" | "the" | "on" | "last" | "this" | "next" | "few" | "late" | "early" | "," | "."
+        )
+    };
+    (a..=b).any(|i| time(&p.lower[i])) && (a..=b).all(|i| time(&p.lower[i]) || filler(&p.lower[i]))
 }
 
 /// "Trump said during a Friday evening rally in Michigan that Clinton
