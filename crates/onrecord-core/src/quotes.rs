@@ -922,7 +922,13 @@ pub(crate) fn extract(a: Analysis<'_>, names: &Names) -> Vec<Quote> {
                 let sp = span(&t, r.cue.0, r.cue.1);
                 let a = r.cue.0.saturating_sub(12);
                 let b = (r.cue.1 + 12).min(t.len() - 1);
-                eprintln!("EMPTY\t{}\t{}\t{}\t{}", sp.start, sp.end, sp.text, span(&t, a, b).text.replace('\n', "/"));
+                eprintln!(
+                    "EMPTY\t{}\t{}\t{}\t{}",
+                    sp.start,
+                    sp.end,
+                    sp.text,
+                    span(&t, a, b).text.replace('\n', "/")
+                );
             }
         }
     }

@@ -109,7 +109,10 @@ fn that_clause(t: &Tokens<'_>, p: &Prepared, cues: &[(usize, usize)], r: &mut Re
     if relative || cues.iter().any(|c| cl < c.0 && c.0 < that) {
         return;
     }
-    let mut last = t.sentences.get(sentence as usize).map_or(that, |s| s.end - 1);
+    let mut last = t
+        .sentences
+        .get(sentence as usize)
+        .map_or(that, |s| s.end - 1);
     while last > that && !t.str(last).chars().any(char::is_alphanumeric) {
         last -= 1;
     }
@@ -547,26 +550,38 @@ fn stray_pieces(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
     if r.contents.len() < 2 {
         return;
     }
-    let direct = r
-        .contents
-        .iter()
-        .any(|c| quoted_share(t, c.0, c.1) >= 0.8);
+    let direct = r.contents.iter().any(|c| quoted_share(t, c.0, c.1) >= 0.8);
     let cl = r.cue.1;
     r.contents.retain(|&(a, b)| {
-        let circumstance = direct
-            && a > cl
-            && quoted_share(t, a, b) == 0.0
-            && matches!(p.pos[a], "IN" | "TO")
-            && !clause(p, a, b);
+        // The preposition may end the cue ("said of Mr. Cruz", "said at
+        // his victory party"); a verb of telling has whom it addressed
+        // after it ("told Sean Hannity earlier this month").
+        let opens = matches!(p.pos[a], "IN" | "TO")
+            || (a == cl + 1 && matches!(p.pos[cl], "IN" | "TO") && p.lower[cl] != "that")
+            || (a == cl + 1
+                && addressing(&p.lower[cl])
+                && !(a..=b).any(|i| matches!(p.pos[i], "VBD" | "VBZ" | "VBP" | "MD")));
+        let circumstance =
+            direct && a > cl && quoted_share(t, a, b) == 0.0 && opens && !clause(p, a, b);
         !circumstance
     });
+}
+
+/// Verbs whose object is the one addressed ("told", "asked").
+fn addressing(w: &str) -> bool {
+    matches!(
+        w,
+        "told" | "tells" | "tell" | "telling" | "asked" | "asks" | "asking" | "urged" | "urges"
+    )
 }
 
 /// Whether tokens `a..=b` open as a reported clause: with a
 /// complementiser or an infinitive.
 fn clause(p: &Prepared, a: usize, _b: usize) -> bool {
-    matches!(p.lower[a].as_str(), "that" | "whether" | "if" | "because")
-        || (p.lower[a] == "to" && p.pos.get(a + 1).is_some_and(|x| x.starts_with("VB")))
+    matches!(
+        p.lower[a].as_str(),
+        "that" | "whether" | "if" | "because" | "what" | "how" | "why" | "who" | "where"
+    ) || (p.lower[a] == "to" && p.pos.get(a + 1).is_some_and(|x| x.starts_with("VB")))
 }
 
 /// Whether token `i` of a passive cue addresses its subject ("the actress
@@ -575,9 +590,21 @@ fn clause(p: &Prepared, a: usize, _b: usize) -> bool {
 fn addressed(p: &Prepared, i: usize) -> bool {
     matches!(
         p.lower[i].as_str(),
-        "asked" | "told" | "informed" | "urged" | "warned" | "advised" | "reminded"
-            | "assured" | "instructed" | "ordered" | "invited" | "encouraged" | "pressed"
-            | "questioned" | "interviewed"
+        "asked"
+            | "told"
+            | "informed"
+            | "urged"
+            | "warned"
+            | "advised"
+            | "reminded"
+            | "assured"
+            | "instructed"
+            | "ordered"
+            | "invited"
+            | "encouraged"
+            | "pressed"
+            | "questioned"
+            | "interviewed"
     )
 }
 
