@@ -37,6 +37,7 @@ pub(super) fn repair(
     join_pieces(t, readings);
     for r in readings.iter_mut() {
         passive_subject(t, p, r);
+        inverted_speaker(t, p, r);
         stray_pieces(t, p, r);
     }
 }
@@ -551,20 +552,60 @@ fn stray_pieces(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
         return;
     }
     let direct = r.contents.iter().any(|c| quoted_share(t, c.0, c.1) >= 0.8);
-    let cl = r.cue.1;
+    let (cf, cl) = r.cue;
+    let left = r.left();
+    let reported_before = r
+        .contents
+        .iter()
+        .any(|&(a, b)| b < cf && b + 3 >= left && (a..=b).any(|i| finite_verb(p, i)));
     r.contents.retain(|&(a, b)| {
         // The preposition may end the cue ("said of Mr. Cruz", "said at
         // his victory party"); a verb of telling has whom it addressed
         // after it ("told Sean Hannity earlier this month").
         let opens = matches!(p.pos[a], "IN" | "TO")
             || (a == cl + 1 && matches!(p.pos[cl], "IN" | "TO") && p.lower[cl] != "that")
-            || (a == cl + 1
-                && addressing(&p.lower[cl])
-                && !(a..=b).any(|i| matches!(p.pos[i], "VBD" | "VBZ" | "VBP" | "MD")));
+            || (a == cl + 1 && addressing(&p.lower[cl]) && !(a..=b).any(|i| finite_verb(p, i)));
         let circumstance =
             direct && a > cl && quoted_share(t, a, b) == 0.0 && opens && !clause(p, a, b);
-        !circumstance
+        // "Sales were great, he said, wiping sweat off his face": after a
+        // whole clause reported before the cue, what trails the cue and
+        // its speaker describes the scene.
+        let trailing = reported_before
+            && a > cl
+            && quoted_share(t, a, b) == 0.0
+            && !clause(p, a, b)
+            && !(a..=b).any(|i| finite_verb(p, i));
+        !circumstance && !trailing
     });
+}
+
+/// "“...,” said the man who built his career on ...", "“...,” read the
+/// statement": with a quotation before the cue and no speaker found, a
+/// noun phrase right after the cue is who (or what) spoke, not more of
+/// what was said.
+fn inverted_speaker(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
+    let (cf, cl) = r.cue;
+    let quoted_before = r
+        .contents
+        .iter()
+        .any(|c| c.1 < cf && quoted_share(t, c.0, c.1) >= 0.8);
+    if r.source.is_some() || !quoted_before {
+        return;
+    }
+    let Some(k) = r.contents.iter().position(|&(a, b)| {
+        a == cl + 1
+            && quoted_share(t, a, b) == 0.0
+            && matches!(p.pos[a], "DT" | "NNP" | "NNPS" | "PRP$")
+            && !(a..=b).any(|i| matches!(p.pos[i], "VBD" | "VBZ" | "VBP" | "MD"))
+    }) else {
+        return;
+    };
+    r.source = Some(r.contents.remove(k));
+}
+
+/// Whether token `i` is a finite verb.
+fn finite_verb(p: &Prepared, i: usize) -> bool {
+    matches!(p.pos[i], "VBD" | "VBZ" | "VBP" | "MD")
 }
 
 /// Verbs whose object is the one addressed ("told", "asked").
