@@ -178,6 +178,9 @@ pub(crate) struct Model {
 /// what tagging time is spent on.
 const INLINE_LABELS: usize = 18;
 
+/// The most labels a model may have (checked when one is read).
+const MAX_LABELS: usize = 64;
+
 /// Asks the CPU to bring the cache line holding `slot` in, without
 /// waiting for it. Weight lookups are random reads from tables larger
 /// than the caches; fetching slots ahead lets their misses overlap,
@@ -351,7 +354,7 @@ impl Model {
             return Err(ModelError("bad magic"));
         }
         let labels = c.u32()? as usize;
-        if labels == 0 || labels > 64 {
+        if labels == 0 || labels > MAX_LABELS {
             return Err(ModelError("bad label count"));
         }
         let features = c.u32()? as usize;
@@ -479,37 +482,28 @@ impl Model {
         em
     }
 
-    /// The best label sequence where `fixed` pins labels and its score,
-    /// and the score of the best sequence that uses none of `without`
-    /// (one score per label set): how much the model would lose without
-    /// those labels.
-    pub(crate) fn decode_with_costs(
-        &self,
-        feats: &Features,
-        fixed: &Fixed<'_>,
-        without: &[&[usize]],
-    ) -> (Vec<usize>, Vec<f32>) {
-        let l = self.labels;
+    /// The best label sequence where `fixed` pins labels, kept with its
+    /// score and emissions for [`Model::cost_without`].
+    pub(crate) fn decode_scored(&self, feats: &Features, fixed: &Fixed<'_>) -> Decoding {
         let mut em = Vec::new();
         self.emissions(feats, &mut em);
-        fixed.apply(&mut em, l);
-        let (path, best) = viterbi_scored(&em, l, &self.transitions, &self.ok);
-        let mut e = Vec::with_capacity(em.len());
-        let costs = without
-            .iter()
-            .map(|labels| {
-                e.clear();
-                e.extend_from_slice(&em);
-                for row in e.chunks_exact_mut(l) {
-                    for &y in *labels {
-                        row[y] = f32::NEG_INFINITY;
-                    }
-                }
-                let (_, s) = viterbi_scored(&e, l, &self.transitions, &self.ok);
-                best - s
-            })
-            .collect();
-        (path, costs)
+        fixed.apply(&mut em, self.labels);
+        let (path, best) = viterbi_scored(&em, self.labels, &self.transitions, &self.ok);
+        Decoding { path, em, best }
+    }
+
+    /// How much the best sequence of `d` loses without `labels`: its
+    /// score less that of the best sequence using none of them.
+    pub(crate) fn cost_without(&self, d: &Decoding, labels: &[usize]) -> f32 {
+        let l = self.labels;
+        let mut e = d.em.clone();
+        for row in e.chunks_exact_mut(l) {
+            for &y in labels {
+                row[y] = f32::NEG_INFINITY;
+            }
+        }
+        let (_, s) = viterbi_scored(&e, l, &self.transitions, &self.ok);
+        d.best - s
     }
 
     /// For a classifier (a model of one-position sequences): the score of
@@ -538,6 +532,13 @@ impl Model {
         fixed.apply(&mut em, self.labels);
         viterbi(&em, self.labels, &self.transitions, &self.ok)
     }
+}
+
+/// A best label sequence with what [`Model::cost_without`] needs.
+pub(crate) struct Decoding {
+    pub(crate) path: Vec<usize>,
+    em: Vec<f32>,
+    best: f32,
 }
 
 fn allowed_matrix(l: usize, allowed: &dyn Fn(Option<usize>, usize) -> bool) -> Vec<bool> {
@@ -663,24 +664,38 @@ fn viterbi_scored(em: &[f32], l: usize, trans: &[f32], ok: &[bool]) -> (Vec<usiz
         }
     }
     // Forbidden transitions score minus infinity, which no sum beats:
-    // the same choices as skipping them, without a branch per pair.
-    let open: Vec<f32> = trans[..l * l]
-        .iter()
-        .zip(ok)
-        .map(|(&t, &ok)| if ok { t } else { f32::NEG_INFINITY })
-        .collect();
-    let mut beam: Vec<usize> = Vec::with_capacity(l);
+    // the same choices as skipping them, without a branch per pair. Small
+    // label sets keep this and the beam on the stack: a span reading is
+    // decoded thousands of times an article.
+    let mut open_small = [0f32; INLINE_LABELS * INLINE_LABELS];
+    let mut open_big = Vec::new();
+    let open: &mut [f32] = if l <= INLINE_LABELS {
+        &mut open_small[..l * l]
+    } else {
+        open_big.resize(l * l, 0.0);
+        &mut open_big
+    };
+    for ((o, &t), &ok) in open.iter_mut().zip(&trans[..l * l]).zip(ok) {
+        *o = if ok { t } else { f32::NEG_INFINITY };
+    }
+    let mut beam_at = [0usize; MAX_LABELS];
     for i in 1..n {
         let (done, rest) = score.split_at_mut(i * l);
         let prev = &done[(i - 1) * l..];
         let cur = &mut rest[..l];
-        beam.clear();
-        beam.extend((0..l).filter(|&p| prev[p] > f32::NEG_INFINITY));
+        let mut width = 0;
+        for (p, &s) in prev.iter().enumerate() {
+            if s > f32::NEG_INFINITY {
+                beam_at[width] = p;
+                width += 1;
+            }
+        }
+        let mut beam = &mut beam_at[..width];
         if l > INLINE_LABELS && beam.len() > BEAM {
             beam.select_nth_unstable_by(BEAM - 1, |&a, &b| {
                 prev[b].total_cmp(&prev[a]).then(a.cmp(&b))
             });
-            beam.truncate(BEAM);
+            beam = &mut beam[..BEAM];
         }
         for y in 0..l {
             let e = em[i * l + y];
@@ -691,7 +706,7 @@ fn viterbi_scored(em: &[f32], l: usize, trans: &[f32], ok: &[bool]) -> (Vec<usiz
             }
             let mut best = f32::NEG_INFINITY;
             let mut arg = 0;
-            for &p in &beam {
+            for &p in beam.iter() {
                 let s = prev[p] + open[p * l + y];
                 if s > best {
                     best = s;
@@ -1096,9 +1111,13 @@ mod tests {
     fn costs_are_what_the_best_path_loses_without_a_label() {
         let m = Model::from_bytes(&toy_trainer(&[0, 1, 2]).finish(String::new())).unwrap();
         let f = seq(&["the", "dog", "runs"]);
-        let (path, costs) = m.decode_with_costs(&f, &Fixed::default(), &[&[2], &[1, 2], &[]]);
-        assert_eq!(path, m.decode(&f));
-        assert_eq!(path, [0, 1, 2]);
+        let d = m.decode_scored(&f, &Fixed::default());
+        let costs: Vec<f32> = [&[2][..], &[1, 2], &[]]
+            .iter()
+            .map(|labels| m.cost_without(&d, labels))
+            .collect();
+        assert_eq!(d.path, m.decode(&f));
+        assert_eq!(d.path, [0, 1, 2]);
         // Without labels the best path uses, it loses something; without
         // none, nothing.
         assert!(costs[0] > 0.0 && costs[1] >= costs[0], "{costs:?}");

@@ -255,6 +255,7 @@ fn read_cue(
     with_costs: bool,
 ) -> Reading {
     let range = span::window(t, cf, cl);
+
     let f = span::features(t, p, runs, range.clone(), cf, cl);
     let start = range.start;
     let range = &range;
@@ -262,26 +263,18 @@ fn read_cue(
         .clone()
         .map(|i| (cf..=cl).contains(&i).then_some(S_CUE))
         .collect();
-    let (labels, costs) = tagger.span.decode_with_costs(
+    let decoding = tagger.span.decode_scored(
         &f,
         &Fixed {
             at: &pinned,
             reserved: Some(S_CUE),
         },
-        if with_costs {
-            &[&[S_B_CON], &[S_B_SRC]]
-        } else {
-            &[]
-        },
     );
-    let costs = [
-        costs.first().copied().unwrap_or(0.0),
-        costs.get(1).copied().unwrap_or(0.0),
-    ];
+    let labels = &decoding.path;
     let mut sources: Vec<(usize, usize)> = Vec::new();
     let mut contents: Vec<(usize, usize)> = Vec::new();
-    spans_of(&labels, start, (S_B_SRC, S_I_SRC), &mut sources);
-    spans_of(&labels, start, (S_B_CON, S_I_CON), &mut contents);
+    spans_of(labels, start, (S_B_SRC, S_I_SRC), &mut sources);
+    spans_of(labels, start, (S_B_CON, S_I_CON), &mut contents);
     // Pieces that touch are one content (the tagger may restart a content
     // at an opening quotation mark inside it).
     let mut joined: Vec<(usize, usize)> = Vec::with_capacity(contents.len());
@@ -346,13 +339,24 @@ fn read_cue(
         p.lower[cl].as_str(),
         "seems" | "seem" | "seemed" | "appears" | "appear" | "appeared"
     );
+    // Only a reading the classifier will weigh needs the tagger's
+    // confidence (see `Candidate::weighed`); the two extra decodings are
+    // skipped for the rest.
+    let (content_cost, source_cost) = if with_costs && tagged.is_some() && !contents.is_empty() {
+        (
+            tagger.span.cost_without(&decoding, &[S_B_CON]),
+            tagger.span.cost_without(&decoding, &[S_B_SRC]),
+        )
+    } else {
+        (0.0, 0.0)
+    };
     Reading {
         cue: (cf, cl),
         tagged_source: tagged.is_some(),
         source,
         contents,
-        content_cost: costs[0],
-        source_cost: costs[1],
+        content_cost,
+        source_cost,
         passive: passive || raising,
     }
 }
@@ -916,22 +920,6 @@ pub(crate) fn extract(a: Analysis<'_>, names: &Names) -> Vec<Quote> {
     let cands = candidates(tagger, &t, &p, &runs);
     let mut readings = keep(tagger, &t, &p, cands);
     repair::repair(tagger, &t, &p, &runs, &mut readings);
-    if std::env::var("ONRECORD_DBG").is_ok() {
-        for r in &readings {
-            if r.contents.is_empty() {
-                let sp = span(&t, r.cue.0, r.cue.1);
-                let a = r.cue.0.saturating_sub(12);
-                let b = (r.cue.1 + 12).min(t.len() - 1);
-                eprintln!(
-                    "EMPTY\t{}\t{}\t{}\t{}",
-                    sp.start,
-                    sp.end,
-                    sp.text,
-                    span(&t, a, b).text.replace('\n', "/")
-                );
-            }
-        }
-    }
     assemble(&t, &runs, &readings, names)
 }
 

@@ -879,4 +879,144 @@ mod tests {
         assert_eq!(texts(&t, &r), ["Officer Betty Shelby", "manslaughter"]);
         assert_eq!(r.source, None);
     }
+
+    #[test]
+    fn a_passive_subject_is_not_content_when_addressed_or_empty() {
+        // "was asked": the subject is spoken to.
+        let text = "The actress was asked if she had been discriminated against.";
+        let (t, p) = analysed(text);
+        let (was, asked) = (at(&t, "was", 0), at(&t, "asked", 0));
+        let mut r = reading((was, asked), None, vec![(asked + 1, t.len() - 2)]);
+        r.passive = true;
+        passive_subject(&t, &p, &mut r);
+        assert_eq!(texts(&t, &r), ["if she had been discriminated against"]);
+        // "It seems": an empty subject is neither content nor speaker.
+        let text = "It seems that the plan failed.";
+        let (t, p) = analysed(text);
+        let seems = at(&t, "seems", 0);
+        let mut r = reading((seems, seems), Some((0, 0)), vec![(seems + 1, t.len() - 2)]);
+        r.passive = true;
+        passive_subject(&t, &p, &mut r);
+        assert_eq!(texts(&t, &r), ["that the plan failed"]);
+        assert_eq!(r.source, None);
+    }
+
+    /// The pieces of the reading of `cue` (its speaker the first word)
+    /// after [`stray_pieces`].
+    fn strayed(text: &str, cue: &str, pieces: &[(&str, &str)]) -> Vec<String> {
+        let (t, p) = analysed(text);
+        let c = at(&t, cue, 0);
+        let pieces = pieces
+            .iter()
+            .map(|&(a, b)| {
+                let a = at(&t, a, 0);
+                (a, (a..t.len()).find(|&i| t.str(i) == b).expect("piece end"))
+            })
+            .collect();
+        let mut r = reading((c, c), Some((c - 1, c - 1)), pieces);
+        stray_pieces(&t, &p, &mut r);
+        texts(&t, &r)
+    }
+
+    #[test]
+    fn where_and_to_whom_a_quotation_was_said_is_not_content() {
+        let text = "“We will win,” Obama said at the gala dinner in Washington.";
+        assert_eq!(
+            strayed(text, "said", &[("“", "”"), ("at", "Washington")]),
+            ["“We will win,”"]
+        );
+        let text = "“We will win,” Carter told the security forum in Singapore.";
+        assert_eq!(
+            strayed(text, "told", &[("“", "”"), ("the", "Singapore")]),
+            ["“We will win,”"]
+        );
+        // A reported clause stays ("that ...", "to ..." with a verb).
+        let text = "“We will win,” Obama said, that the country is ready.";
+        assert_eq!(
+            strayed(text, "said", &[("“", "”"), ("that", "ready")]),
+            ["“We will win,”", "that the country is ready"]
+        );
+    }
+
+    #[test]
+    fn what_trails_a_cue_after_a_reported_clause_describes_the_scene() {
+        let text = "Sales were great, Jones said, wiping sweat off his face.";
+        assert_eq!(
+            strayed(text, "said", &[("Sales", "great"), ("wiping", "face")]),
+            ["Sales were great"]
+        );
+        // A clause after the cue is reported too.
+        let text = "Sales were great, Jones said, and profits will rise.";
+        assert_eq!(
+            strayed(text, "said", &[("Sales", "great"), ("and", "rise")]),
+            ["Sales were great", "and profits will rise"]
+        );
+    }
+
+    #[test]
+    fn a_noun_phrase_after_the_cue_of_a_quotation_is_its_speaker() {
+        let text = "“We are ready,” read the statement.";
+        let (t, p) = analysed(text);
+        let read = at(&t, "read", 0);
+        let the = at(&t, "the", 0);
+        let mut r = reading((read, read), None, vec![(0, read - 1), (the, the + 1)]);
+        inverted_speaker(&t, &p, &mut r);
+        assert_eq!(r.source, Some((the, the + 1)));
+        assert_eq!(r.contents.len(), 1);
+    }
+
+    #[test]
+    fn a_poll_opening_a_sentence_reports_what_it_found() {
+        let text = "In the latest national poll, conducted in May, Clinton led Trump by 5 points. \
+                    In the morning, voters lined up.";
+        let (t, p) = analysed(text);
+        let found = poll_findings(&t, &p, &[]);
+        assert_eq!(found.len(), 1);
+        let r = &found[0];
+        assert_eq!(t.str(r.cue.0), "In");
+        let s = r.source.expect("the poll");
+        let source = &t.text[t.tokens[s.0].byte_start..t.tokens[s.1].byte_end];
+        assert_eq!(source, "the latest national poll, conducted in May");
+        assert_eq!(texts(&t, r), ["Clinton led Trump by 5 points"]);
+        // Not where the sentence has a cue of its own.
+        let text = "In a recent study, three economists found that trade hurt.";
+        let (t, p) = analysed(text);
+        let found = at(&t, "found", 0);
+        let own = [reading((found, found), None, Vec::new())];
+        assert!(poll_findings(&t, &p, &own).is_empty());
+    }
+
+    #[test]
+    fn a_cue_with_no_content_takes_a_that_clause_or_the_next_paragraph() {
+        let text = "Trump said during a rally in Michigan that Clinton had praised the deal.";
+        let (t, p) = analysed(text);
+        let said = at(&t, "said", 0);
+        let mut r = reading((said, said), Some((0, 0)), Vec::new());
+        that_clause(&t, &p, &[(said, said)], &mut r);
+        assert_eq!(texts(&t, &r), ["that Clinton had praised the deal"]);
+        // A relative "that" opens no reported clause.
+        let text = "She said nothing about the film that was shown.";
+        let (t, p) = analysed(text);
+        let said = at(&t, "said", 0);
+        let mut r = reading((said, said), Some((0, 0)), Vec::new());
+        that_clause(&t, &p, &[(said, said)], &mut r);
+        assert!(r.contents.is_empty());
+
+        let text = "The governor added:\n\nIt is typical of her. She knows nothing.\n\nThe end.";
+        let (t, _) = analysed(text);
+        let added = at(&t, "added", 0);
+        let mut r = reading((added, added), Some((0, 1)), Vec::new());
+        paragraph_after_colon(&t, &mut r);
+        assert_eq!(texts(&t, &r), ["It is typical of her. She knows nothing"]);
+    }
+
+    #[test]
+    fn a_piece_that_only_says_when_is_dropped() {
+        let text = "The plan will fail, the campaign announced Saturday morning.";
+        let (t, p) = analysed(text);
+        let sat = at(&t, "Saturday", 0);
+        assert!(when_only(&p, sat, sat + 1));
+        let plan = at(&t, "plan", 0);
+        assert!(!when_only(&p, plan, plan + 2));
+    }
 }
