@@ -686,9 +686,15 @@ fn title_case_quote(t: &Tokens<'_>, first: usize, last: usize) -> bool {
         .iter()
         .filter(|w| w.starts_with(char::is_uppercase))
         .count();
-    // A rating or a sentence ("“Mostly True.”") is said, not a title.
-    let ends_sentence =
-        (first..=last).any(|i| t.tokens[i].in_quote && matches!(t.str(i), "." | "?" | "!"));
+    // A rating or a sentence ("“Mostly True.”") is said, not a title;
+    // but not after a possessive, which names a show or a book whatever
+    // its punctuation ("on CNN's “State of the Union.”").
+    let possessed = first > 0 && {
+        let w = t.str(first - 1);
+        w.ends_with("'s") || w.ends_with("’s")
+    };
+    let ends_sentence = !possessed
+        && (first..=last).any(|i| t.tokens[i].in_quote && matches!(t.str(i), "." | "?" | "!"));
     quoted == words
         && (2..=6).contains(&quoted)
         && capitalised >= 2

@@ -168,7 +168,7 @@ fn transcript_turns_are_their_speakers_quotes() {
 
 #[test]
 fn titles_and_nicknames_are_not_quotes() {
-    let text = "The book has a chapter titled “Arrogant,” which the senator disputes. She spoke on “The Steve Harvey Morning Show,” on Tuesday. “We will win,” she said.";
+    let text = "The book has a chapter titled “Arrogant,” which the senator disputes. She spoke on “The Steve Harvey Morning Show,” on Tuesday. “We will win,” she said. “We are ready,” Pence said on CNN's “State of the Union.”";
     let record = raw(text);
     let contents: Vec<&str> = record
         .quotes
@@ -176,9 +176,9 @@ fn titles_and_nicknames_are_not_quotes() {
         .map(|q| q.content.text.as_str())
         .collect();
     assert!(
-        contents
-            .iter()
-            .all(|c| !c.contains("Arrogant") && !c.contains("Steve Harvey")),
+        contents.iter().all(|c| !c.contains("Arrogant")
+            && !c.contains("Steve Harvey")
+            && !c.contains("State of the Union")),
         "{contents:?}"
     );
     assert!(
