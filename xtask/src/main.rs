@@ -22,11 +22,6 @@ mod train_quotes;
 
 use std::path::PathBuf;
 
-/// mimalloc: the pipeline allocates many small, short-lived buffers per
-/// article; the system allocator spent about 8% of a run on them.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 

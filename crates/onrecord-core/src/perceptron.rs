@@ -128,6 +128,11 @@ impl Features {
     pub(crate) fn push(&mut self, id: u32) {
         self.ids.push(id);
     }
+    /// Empties it, keeping its room.
+    pub(crate) fn clear(&mut self) {
+        self.ids.clear();
+        self.ends.clear();
+    }
     /// Closes the current position.
     pub(crate) fn next(&mut self) {
         self.ends.push(self.ids.len() as u32);
@@ -656,8 +661,34 @@ fn viterbi_scored(em: &[f32], l: usize, trans: &[f32], ok: &[bool]) -> (Vec<usiz
     if n == 0 {
         return (Vec::new(), 0.0);
     }
-    let mut score = vec![f32::NEG_INFINITY; n * l];
-    let mut back = vec![0u8; n * l];
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.borrow_mut();
+        let (score, back) = &mut *scratch;
+        score.clear();
+        score.resize(n * l, f32::NEG_INFINITY);
+        back.clear();
+        back.resize(n * l, 0);
+        viterbi_in(em, l, trans, ok, score, back)
+    })
+}
+
+thread_local! {
+    /// [`viterbi_scored`]'s tables, kept between calls: a span reading is
+    /// decoded thousands of times an article, and tables of a few
+    /// kilobytes are slow to allocate anew each time.
+    static SCRATCH: std::cell::RefCell<(Vec<f32>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+fn viterbi_in(
+    em: &[f32],
+    l: usize,
+    trans: &[f32],
+    ok: &[bool],
+    score: &mut [f32],
+    back: &mut [u8],
+) -> (Vec<usize>, f32) {
+    let n = em.len() / l;
     for y in 0..l {
         if ok[l * l + y] {
             score[y] = em[y] + trans[l * l + y];

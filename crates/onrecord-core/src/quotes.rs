@@ -211,6 +211,14 @@ fn keep(tagger: &Tagger, t: &Tokens<'_>, p: &Prepared, cands: Vec<Candidate>) ->
         .collect()
 }
 
+thread_local! {
+    /// A span reading's features, kept between readings: an article has
+    /// dozens, each of some 2,000 ids, and the buffer is slow to allocate
+    /// anew each time.
+    static SPAN_FEATURES: std::cell::RefCell<crate::perceptron::Features> =
+        std::cell::RefCell::new(crate::perceptron::Features::default());
+}
+
 /// What one cue claims: source and content pieces (token ranges).
 #[derive(Debug, Clone)]
 struct Reading {
@@ -255,21 +263,23 @@ fn read_cue(
     with_costs: bool,
 ) -> Reading {
     let range = span::window(t, cf, cl);
-
-    let f = span::features(t, p, runs, range.clone(), cf, cl);
+    let decoding = SPAN_FEATURES.with(|cell| {
+        let mut f = cell.borrow_mut();
+        span::features_into(&mut f, t, p, runs, range.clone(), cf, cl);
+        let pinned: Vec<Option<usize>> = range
+            .clone()
+            .map(|i| (cf..=cl).contains(&i).then_some(S_CUE))
+            .collect();
+        tagger.span.decode_scored(
+            &f,
+            &Fixed {
+                at: &pinned,
+                reserved: Some(S_CUE),
+            },
+        )
+    });
     let start = range.start;
     let range = &range;
-    let pinned: Vec<Option<usize>> = range
-        .clone()
-        .map(|i| (cf..=cl).contains(&i).then_some(S_CUE))
-        .collect();
-    let decoding = tagger.span.decode_scored(
-        &f,
-        &Fixed {
-            at: &pinned,
-            reserved: Some(S_CUE),
-        },
-    );
     let labels = &decoding.path;
     let mut sources: Vec<(usize, usize)> = Vec::new();
     let mut contents: Vec<(usize, usize)> = Vec::new();

@@ -11,11 +11,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc: the pipeline allocates many small, short-lived buffers per
-/// article; the system allocator spent about 8% of a run on them.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {

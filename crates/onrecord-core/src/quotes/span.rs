@@ -99,6 +99,22 @@ pub(crate) fn features(
     cl: usize,
 ) -> Features {
     let mut f = Features::with_capacity(range.len(), 30);
+    features_into(&mut f, t, p, runs, range, cf, cl);
+    f
+}
+
+/// [`features`] into `f`, which is cleared first (a buffer kept between
+/// readings).
+pub(crate) fn features_into(
+    f: &mut Features,
+    t: &Tokens<'_>,
+    p: &Prepared,
+    runs: &[Option<u32>],
+    range: Range<usize>,
+    cf: usize,
+    cl: usize,
+) {
+    f.clear();
     let word = |i: isize| word_at(&p.h_word, &range, i);
     let tag = |i: isize| tag_at(&p.h_tag, &range, i);
     let inq = |i: isize| -> &str {
@@ -351,5 +367,4 @@ pub(crate) fn features(
         f.push(Fx::new(26).add_h(w0).add(dir).add_u(d.min(3)).id());
         f.next();
     }
-    f
 }
