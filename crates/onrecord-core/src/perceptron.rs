@@ -133,6 +133,10 @@ impl Features {
         self.ids.clear();
         self.ends.clear();
     }
+    /// Room it holds for ids.
+    pub(crate) fn capacity(&self) -> usize {
+        self.ids.capacity()
+    }
     /// Closes the current position.
     pub(crate) fn next(&mut self) {
         self.ends.push(self.ids.len() as u32);
@@ -668,9 +672,18 @@ fn viterbi_scored(em: &[f32], l: usize, trans: &[f32], ok: &[bool]) -> (Vec<usiz
         score.resize(n * l, f32::NEG_INFINITY);
         back.clear();
         back.resize(n * l, 0);
-        viterbi_in(em, l, trans, ok, score, back)
+        let out = viterbi_in(em, l, trans, ok, score, back);
+        // A very long sentence's tables are not kept for the rest of the
+        // run.
+        if score.len() > SCRATCH_KEPT {
+            *scratch = (Vec::new(), Vec::new());
+        }
+        out
     })
 }
+
+/// Table entries up to which [`viterbi_scored`] keeps its tables.
+const SCRATCH_KEPT: usize = 1 << 16;
 
 thread_local! {
     /// [`viterbi_scored`]'s tables, kept between calls: a span reading is

@@ -219,6 +219,9 @@ thread_local! {
         std::cell::RefCell::new(crate::perceptron::Features::default());
 }
 
+/// Feature ids up to which [`SPAN_FEATURES`] keeps its buffer.
+const SPAN_FEATURES_KEPT: usize = 1 << 17;
+
 /// What one cue claims: source and content pieces (token ranges).
 #[derive(Debug, Clone)]
 struct Reading {
@@ -265,18 +268,23 @@ fn read_cue(
     let range = span::window(t, cf, cl);
     let decoding = SPAN_FEATURES.with(|cell| {
         let mut f = cell.borrow_mut();
-        span::features_into(&mut f, t, p, runs, range.clone(), cf, cl);
+        span::features(&mut f, t, p, runs, range.clone(), cf, cl);
         let pinned: Vec<Option<usize>> = range
             .clone()
             .map(|i| (cf..=cl).contains(&i).then_some(S_CUE))
             .collect();
-        tagger.span.decode_scored(
+        let decoding = tagger.span.decode_scored(
             &f,
             &Fixed {
                 at: &pinned,
                 reserved: Some(S_CUE),
             },
-        )
+        );
+        // The buffer of a very long window is not kept for the run.
+        if f.capacity() > SPAN_FEATURES_KEPT {
+            *f = crate::perceptron::Features::default();
+        }
+        decoding
     });
     let start = range.start;
     let range = &range;
@@ -1297,7 +1305,8 @@ pub mod training {
                         labels[k] -= 1;
                     }
                 }
-                let f = span::features(&t, &p, &runs, range, cf, cl);
+                let mut f = Features::default();
+                span::features(&mut f, &t, &p, &runs, range, cf, cl);
                 span_data.push((f, labels, mask));
             }
         }

@@ -517,7 +517,10 @@ const MAX_SUBJECT: usize = 30;
 /// train, 490 of 610 such cues have content before them.
 fn passive_subject(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
     let (cf, cl) = r.cue;
-    if !r.passive || r.contents.iter().any(|c| c.1 < cf) || (cf..=cl).any(|i| addressed(p, i)) {
+    if !r.passive
+        || r.contents.iter().any(|c| c.1 < cf)
+        || (cf..=cl).any(|i| addressing(&p.lower[i]))
+    {
         return;
     }
     let nominal = |i: usize| nominal_tag(p.pos[i]) && !t.tokens[i].in_quote;
@@ -542,11 +545,17 @@ fn passive_subject(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
     r.contents.insert(0, np);
 }
 
-/// "“...,” Mr. Obama said at the gala dinner", "she yells while moving
-/// along the street": beside a quotation, words after the cue that open
-/// with a preposition or a subordinating word tell where, when or to whom
-/// it was said, not what. A lone pronoun or relative word ("which he said
-/// were ...") beside a longer piece is the tagger's stray too.
+/// Pieces that tell the scene, not what was said:
+/// - beside a quotation, words after the cue that open with a preposition
+///   or a subordinating word, or follow a cue that ends in one or in a
+///   verb of telling ("“...,” Mr. Obama said at the gala dinner", "she
+///   yells while moving along the street", "said of Mr. Cruz", "told Sean
+///   Hannity earlier this month");
+/// - after a whole clause reported before the cue, words with no finite
+///   verb trailing the cue ("Sales were great, he said, wiping sweat off
+///   his face").
+///
+/// A reported clause ("that ...", "to" and a verb) stays.
 fn stray_pieces(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
     if r.contents.len() < 2 {
         return;
@@ -566,14 +575,11 @@ fn stray_pieces(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
             || (a == cl + 1 && matches!(p.pos[cl], "IN" | "TO") && p.lower[cl] != "that")
             || (a == cl + 1 && addressing(&p.lower[cl]) && !(a..=b).any(|i| finite_verb(p, i)));
         let circumstance =
-            direct && a > cl && quoted_share(t, a, b) == 0.0 && opens && !clause(p, a, b);
-        // "Sales were great, he said, wiping sweat off his face": after a
-        // whole clause reported before the cue, what trails the cue and
-        // its speaker describes the scene.
+            direct && a > cl && quoted_share(t, a, b) == 0.0 && opens && !clause(p, a);
         let trailing = reported_before
             && a > cl
             && quoted_share(t, a, b) == 0.0
-            && !clause(p, a, b)
+            && !clause(p, a)
             && !(a..=b).any(|i| finite_verb(p, i));
         !circumstance && !trailing
     });
@@ -596,7 +602,7 @@ fn inverted_speaker(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
         a == cl + 1
             && quoted_share(t, a, b) == 0.0
             && matches!(p.pos[a], "DT" | "NNP" | "NNPS" | "PRP$")
-            && !(a..=b).any(|i| matches!(p.pos[i], "VBD" | "VBZ" | "VBP" | "MD"))
+            && !(a..=b).any(|i| finite_verb(p, i))
     }) else {
         return;
     };
@@ -608,45 +614,40 @@ fn finite_verb(p: &Prepared, i: usize) -> bool {
     matches!(p.pos[i], "VBD" | "VBZ" | "VBP" | "MD")
 }
 
-/// Verbs whose object is the one addressed ("told", "asked").
+/// Verbs whose object is the one addressed, in any form ("told the
+/// crowd", "asked if ...", "the actress was asked if ...", "Trump was
+/// pressed on ..."): in the passive, the subject is spoken to, not
+/// spoken of.
 fn addressing(w: &str) -> bool {
+    let stem = super::features::stem(w);
     matches!(
-        w,
-        "told" | "tells" | "tell" | "telling" | "asked" | "asks" | "asking" | "urged" | "urges"
+        stem,
+        "ask"
+            | "tell"
+            | "told"
+            | "urg"
+            | "inform"
+            | "warn"
+            | "advis"
+            | "remind"
+            | "assur"
+            | "instruct"
+            | "order"
+            | "invit"
+            | "encourag"
+            | "press"
+            | "question"
+            | "interview"
     )
 }
 
-/// Whether tokens `a..=b` open as a reported clause: with a
+/// Whether words from token `a` open a reported clause: with a
 /// complementiser or an infinitive.
-fn clause(p: &Prepared, a: usize, _b: usize) -> bool {
+fn clause(p: &Prepared, a: usize) -> bool {
     matches!(
         p.lower[a].as_str(),
         "that" | "whether" | "if" | "because" | "what" | "how" | "why" | "who" | "where"
     ) || (p.lower[a] == "to" && p.pos.get(a + 1).is_some_and(|x| x.starts_with("VB")))
-}
-
-/// Whether token `i` of a passive cue addresses its subject ("the actress
-/// was asked if ...", "Trump was pressed on ..."): the subject is spoken
-/// to, not spoken of.
-fn addressed(p: &Prepared, i: usize) -> bool {
-    matches!(
-        p.lower[i].as_str(),
-        "asked"
-            | "told"
-            | "informed"
-            | "urged"
-            | "warned"
-            | "advised"
-            | "reminded"
-            | "assured"
-            | "instructed"
-            | "ordered"
-            | "invited"
-            | "encouraged"
-            | "pressed"
-            | "questioned"
-            | "interviewed"
-    )
 }
 
 #[cfg(test)]

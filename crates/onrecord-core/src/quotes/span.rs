@@ -90,22 +90,9 @@ fn is_separator(w: &str) -> bool {
     matches!(w, "," | ":" | ";" | "—" | "–" | "(" | ")") || crate::text::is_double_mark(w)
 }
 
+/// The features of a cue's window `range` (cue tokens `cf..=cl`) into
+/// `f`, which is cleared first: a buffer kept between readings.
 pub(crate) fn features(
-    t: &Tokens<'_>,
-    p: &Prepared,
-    runs: &[Option<u32>],
-    range: Range<usize>,
-    cf: usize,
-    cl: usize,
-) -> Features {
-    let mut f = Features::with_capacity(range.len(), 30);
-    features_into(&mut f, t, p, runs, range, cf, cl);
-    f
-}
-
-/// [`features`] into `f`, which is cleared first (a buffer kept between
-/// readings).
-pub(crate) fn features_into(
     f: &mut Features,
     t: &Tokens<'_>,
     p: &Prepared,
