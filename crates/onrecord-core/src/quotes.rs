@@ -353,10 +353,7 @@ fn read_cue(
     }
     // A bare raising verb: with a verb of its own after it ("seemed to
     // blame"), what stands before is the one blaming.
-    let raising = matches!(
-        p.lower[cl].as_str(),
-        "seems" | "seem" | "seemed" | "appears" | "appear" | "appeared"
-    );
+    let raising = raising_verb(&p.lower[cl]);
     // Only a reading the classifier will weigh needs the tagger's
     // confidence (see `Candidate::weighed`); the two extra decodings are
     // skipped for the rest.
@@ -377,6 +374,15 @@ fn read_cue(
         source_cost,
         passive: passive || raising,
     }
+}
+
+/// A bare raising verb ("seems", "appeared"): what stands before it is
+/// talked about, not talking.
+fn raising_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "seems" | "seem" | "seemed" | "appears" | "appear" | "appeared"
+    )
 }
 
 /// Participles of verbs of feeling, whose passive names the one who feels.

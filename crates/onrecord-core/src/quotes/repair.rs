@@ -9,7 +9,9 @@
 //! without them.
 
 use super::features::Prepared;
-use super::{Reading, Tagger, nominal_tag, phrase_before, quoted_share, read_cue, word_counts};
+use super::{
+    Reading, Tagger, nominal_tag, phrase_before, quoted_share, raising_verb, read_cue, word_counts,
+};
 use crate::text::Tokens;
 
 /// Applies every repair to the readings of one article, in order.
@@ -110,16 +112,25 @@ fn that_clause(t: &Tokens<'_>, p: &Prepared, cues: &[(usize, usize)], r: &mut Re
     if relative || cues.iter().any(|c| cl < c.0 && c.0 < that) {
         return;
     }
-    let mut last = t
-        .sentences
-        .get(sentence as usize)
-        .map_or(that, |s| s.end - 1);
-    while last > that && !t.str(last).chars().any(char::is_alphanumeric) {
-        last -= 1;
-    }
+    let last = last_word(
+        t,
+        that,
+        t.sentences
+            .get(sentence as usize)
+            .map_or(that, |s| s.end - 1),
+    );
     if last > that {
         r.contents.push((that, last));
     }
+}
+
+/// The last token from `last` back, but not before `floor`, that holds a
+/// letter or digit: a closing mark or full stop is not what was said.
+fn last_word(t: &Tokens<'_>, floor: usize, mut last: usize) -> usize {
+    while last > floor && !t.str(last).chars().any(char::is_alphanumeric) {
+        last -= 1;
+    }
+    last
 }
 
 /// Tokens after a cue within which [`that_clause`] looks for "that".
@@ -138,13 +149,14 @@ fn paragraph_after_colon(t: &Tokens<'_>, r: &mut Reading) {
         return;
     }
     let next = t.tokens[colon + 1].paragraph;
-    let mut last = (colon + 1..t.len())
-        .take_while(|&i| t.tokens[i].paragraph == next)
-        .last()
-        .unwrap_or(colon + 1);
-    while last > colon + 1 && !t.str(last).chars().any(char::is_alphanumeric) {
-        last -= 1;
-    }
+    let last = last_word(
+        t,
+        colon + 1,
+        (colon + 1..t.len())
+            .take_while(|&i| t.tokens[i].paragraph == next)
+            .last()
+            .unwrap_or(colon + 1),
+    );
     r.contents.push((colon + 1, last));
 }
 
@@ -181,10 +193,7 @@ fn poll_findings(t: &Tokens<'_>, p: &Prepared, readings: &[Reading]) -> Vec<Read
             )
         });
         let has_cue = readings.iter().any(|r| s.contains(&r.cue.0));
-        let mut last = s.end - 1;
-        while last > comma && !t.str(last).chars().any(char::is_alphanumeric) {
-            last -= 1;
-        }
+        let last = last_word(t, comma, s.end - 1);
         if !names_poll || has_cue || comma < first + 2 || last <= comma + 1 {
             continue;
         }
@@ -418,14 +427,13 @@ fn across_cue(t: &Tokens<'_>, p: &Prepared, r: &Reading) -> Option<((usize, usiz
             .then_some(((first, last), true))
     } else if before && !after {
         let reaches_cue = r.contents.iter().any(|c| c.1 + 2 >= left && c.1 < left);
-        let mut last = t
-            .sentences
-            .get(sentence as usize)
-            .map_or(comma, |s| s.end - 1);
-        // The sentence's closing mark is not what was said.
-        while last > comma + 1 && !t.str(last).chars().any(char::is_alphanumeric) {
-            last -= 1;
-        }
+        let last = last_word(
+            t,
+            comma + 1,
+            t.sentences
+                .get(sentence as usize)
+                .map_or(comma, |s| s.end - 1),
+        );
         (reaches_cue && last > comma && word_counts(t, comma + 1, last).0 > 0)
             .then_some(((comma + 1, last), false))
     } else {
@@ -529,11 +537,7 @@ fn passive_subject(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
     };
     // "It seems that ...": an empty subject is neither what is talked
     // about nor the one talking.
-    let raising = matches!(
-        p.lower[cl].as_str(),
-        "seems" | "seem" | "seemed" | "appears" | "appear" | "appeared"
-    );
-    if raising && np.0 == np.1 && p.lower[np.0] == "it" {
+    if raising_verb(&p.lower[cl]) && np.0 == np.1 && p.lower[np.0] == "it" {
         if r.source == Some(np) {
             r.source = None;
         }
@@ -568,6 +572,8 @@ fn stray_pieces(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
         .iter()
         .any(|&(a, b)| b < cf && b + 3 >= left && (a..=b).any(|i| finite_verb(p, i)));
     r.contents.retain(|&(a, b)| {
+        let unquoted = quoted_share(t, a, b) == 0.0;
+        let verbless = !(a..=b).any(|i| finite_verb(p, i));
         // The preposition may end the cue ("said of Mr. Cruz", "said at
         // his victory party"); a verb of telling has whom it addressed
         // after it ("told Sean Hannity earlier this month").
@@ -576,11 +582,7 @@ fn stray_pieces(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
             || (a == cl + 1 && addressing(&p.lower[cl]) && !(a..=b).any(|i| finite_verb(p, i)));
         let circumstance =
             direct && a > cl && quoted_share(t, a, b) == 0.0 && opens && !clause(p, a);
-        let trailing = reported_before
-            && a > cl
-            && quoted_share(t, a, b) == 0.0
-            && !clause(p, a)
-            && !(a..=b).any(|i| finite_verb(p, i));
+        let trailing = reported_before && a > cl && unquoted && !clause(p, a) && verbless;
         !circumstance && !trailing
     });
 }
