@@ -1,17 +1,11 @@
 -- Mixed API requests for wrk: searches by words, phrases, speakers and
 -- dates, the speakers list, timelines and article lookups.
-local paths = {
-  "/api/quotes?q=tax",
-  "/api/quotes?q=%22tax%20returns%22",
-  "/api/quotes?speaker=Trump&limit=20",
-  "/api/quotes?q=economy&from=2016-01-01&to=2016-06-30",
-  "/api/quotes?speaker=Clinton&q=email&kind=direct",
-  "/api/quotes?q=immigration&outlet=nytimes.com",
-  "/api/speakers?limit=20",
-  "/api/speakers?q=sanders",
-  "/api/speakers/Donald%20Trump/timeline?bucket=week",
-  "/api/speakers/Hillary%20Clinton/timeline?bucket=month",
-}
+-- The paths are in bench/load-paths.txt, shared with `cargo xtask load`
+-- (wrk runs from the checkout's root).
+local paths = {}
+for line in io.lines("bench/load-paths.txt") do
+  if line ~= "" then paths[#paths + 1] = line end
+end
 local n = 0
 request = function()
   n = n + 1

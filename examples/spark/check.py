@@ -59,7 +59,11 @@ def single_machine(binary, inputs, mode):
     args = [binary, "extract", "--quiet", "--inline-errors"]
     if mode == "jsonl":
         args += ["--format", "jsonl"]
-    out = subprocess.run(args + inputs, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run(args + inputs, capture_output=True, text=True)
+    # 1: some records failed (error records in the output); 2: it could not run.
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"onrecord extract failed ({done.returncode}): {done.stderr}")
+    out = done.stdout
     lines = [json.loads(l) for l in out.splitlines()]
     return [l for l in lines if "error" not in l], [l for l in lines if "error" in l]
 

@@ -45,6 +45,11 @@ def binary_path(name):
     return os.path.abspath(name)
 
 
+# onrecord's exit status when some input records failed (each is an error
+# record in the output) and the rest were written.
+SOME_FAILED = 1
+
+
 def extract_files(binary, extra):
     def run(paths):
         exe = binary_path(binary)
@@ -57,9 +62,10 @@ def extract_files(binary, extra):
             )
             for line in proc.stdout:
                 yield line.rstrip("\n")
-            if proc.wait() != 0:
-                # A run that could not go on (not a bad record: those are
-                # error records already) fails the task, and Spark retries.
+            # 1: some records failed, and they are error records already.
+            # 2 (or a signal): the run could not go on; the task fails and
+            # Spark retries it.
+            if proc.wait() not in (0, SOME_FAILED):
                 raise RuntimeError(f"onrecord failed on {path} (exit {proc.returncode})")
 
     return run
@@ -94,7 +100,7 @@ def pipe_lines(binary, extra):
         for line in proc.stdout:
             yield line.rstrip("\n")
         writer.join()
-        if proc.wait() != 0:
+        if proc.wait() not in (0, SOME_FAILED):
             raise RuntimeError(f"onrecord failed (exit {proc.returncode})")
 
     return run

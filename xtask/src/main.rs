@@ -12,6 +12,7 @@ mod eval_quotes;
 mod genders;
 mod html_eval;
 mod identity;
+mod load;
 mod make_warc;
 mod metric;
 mod ner;
@@ -40,6 +41,8 @@ enum Command {
     /// Main-text extraction quality (token-shingle P/R/F1) and speed on the
     /// article-extraction-benchmark.
     EvalHtml(html_eval::Args),
+    /// The API under load beside slow and idle clients (loopback only).
+    Load(load::Args),
     /// Generate a large per-record-gzip WARC from the benchmark pages.
     MakeWarc(make_warc::Args),
     /// Train the part-of-speech tagger on CoreNLP silver tags of PolNeAR
@@ -73,6 +76,7 @@ fn main() -> Result<()> {
         Command::EvalHtml(args) => html_eval::run(&args),
         Command::BenchIndex(args) => bench_index::run(&args),
         Command::MakeWarc(args) => make_warc::run(&args),
+        Command::Load(args) => load::run(&args),
         Command::TrainPos(args) => train_pos::train(&args),
         Command::TrainNer(args) => ner::train(&args),
         Command::BuildGenders(args) => genders::run(&args),

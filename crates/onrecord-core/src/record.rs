@@ -122,7 +122,7 @@ pub struct DateMention {
 }
 
 /// One article, cleaned and structured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Record {
     /// Stable id: the input's own id, else derived from the URL, else a hash
     /// of the text.

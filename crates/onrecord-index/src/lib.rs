@@ -33,7 +33,7 @@ use onrecord_core::{QuoteKind, Record};
 use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::AggregationResults;
-use tantivy::aggregation::{AggregationCollector, AggregationLimitsGuard};
+use tantivy::aggregation::{AggContextParams, AggregationCollector};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
@@ -58,8 +58,39 @@ pub enum Error {
     /// The query text is not valid query syntax.
     #[error("bad query: {0}")]
     Query(String),
-    /// A date that is not `YYYY-MM-DD`.
-    #[error("bad date {0:?}: expected YYYY-MM-DD")]
+    /// A search field longer than its bound (checked before any parsing).
+    #[error("{field} is {chars} characters long; at most {max} are read")]
+    TooLong {
+        /// Which field: `query`, `speaker` or `outlet`.
+        field: &'static str,
+        /// Its length in characters.
+        chars: usize,
+        /// [`MAX_QUERY_CHARS`] or [`MAX_NAME_CHARS`].
+        max: usize,
+    },
+    /// Parentheses nested deeper than [`MAX_QUERY_DEPTH`].
+    #[error("the query nests parentheses {depth} deep; at most {max} levels are read")]
+    TooDeep {
+        /// The deepest nesting found.
+        depth: usize,
+        /// [`MAX_QUERY_DEPTH`].
+        max: usize,
+    },
+    /// A page past [`MAX_OFFSET`] or larger than [`MAX_LIMIT`].
+    #[error("{what} {value} is past the maximum {max}")]
+    Page {
+        /// `offset` or `limit`.
+        what: &'static str,
+        /// What was asked for.
+        value: usize,
+        /// [`MAX_OFFSET`] or [`MAX_LIMIT`].
+        max: usize,
+    },
+    /// The search ran past its deadline and was stopped.
+    #[error("the search ran past its time budget and was stopped")]
+    Deadline,
+    /// A date that is not a calendar date `YYYY-MM-DD`.
+    #[error("bad date {0:?}: expected a calendar date YYYY-MM-DD")]
     Date(String),
     /// A stored record that does not read back.
     #[error("stored record: {0}")]
@@ -111,33 +142,108 @@ fn schema() -> (Schema, Fields) {
     (b.build(), f)
 }
 
-/// A date `YYYY-MM-DD` (or the start of an ISO timestamp) as the integer
-/// `YYYYMMDD`, the index's date key.
+/// Most characters of an article's url and title copied into each of its
+/// quotes (the article's record keeps them whole).
+pub const MAX_COPY_CHARS: usize = 2_000;
+
+/// The first `max` characters of `s`.
+fn prefix(s: &str, max: usize) -> &str {
+    s.char_indices().nth(max).map_or(s, |(at, _)| &s[..at])
+}
+
+/// Longest query text read, in characters.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+/// Longest speaker or outlet filter read, in characters.
+pub const MAX_NAME_CHARS: usize = 300;
+/// Deepest nesting of parentheses read in a query. tantivy's parser
+/// recurses once per level; real searches rarely nest past two or three.
+pub const MAX_QUERY_DEPTH: usize = 8;
+/// Most hits a page holds.
+pub const MAX_LIMIT: usize = 1_000;
+/// Most hits a page may skip: the collector holds `offset + limit` hits.
+pub const MAX_OFFSET: usize = 100_000;
+
+/// The calendar date at the start of `date` (`YYYY-MM-DD`, the start of an
+/// ISO timestamp) as the integer `YYYYMMDD`, the index's date key.
+/// `2025-02-30` is not a date.
 pub fn date_key(date: &str) -> Result<i64> {
-    let d = date.get(..10).ok_or_else(|| Error::Date(date.to_owned()))?;
-    let bytes = d.as_bytes();
-    let ok = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && d.chars()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    let (y, m, dd) = (d.get(..4), d.get(5..7), d.get(8..10));
-    match (ok, y, m, dd) {
-        (true, Some(y), Some(m), Some(dd)) => {
-            let (y, m, dd): (i64, i64, i64) = (
-                y.parse().unwrap_or(0),
-                m.parse().unwrap_or(0),
-                dd.parse().unwrap_or(0),
-            );
-            if (1..=12).contains(&m) && (1..=31).contains(&dd) {
-                Ok(y * 10_000 + m * 100 + dd)
-            } else {
-                Err(Error::Date(date.to_owned()))
-            }
-        }
-        _ => Err(Error::Date(date.to_owned())),
+    let bad = || Error::Date(date.to_owned());
+    let d = date.get(..10).ok_or_else(bad)?;
+    if !d.bytes().enumerate().all(|(i, b)| match i {
+        4 | 7 => b == b'-',
+        _ => b.is_ascii_digit(),
+    }) {
+        return Err(bad());
     }
+    let day: jiff::civil::Date = d.parse().map_err(|_| bad())?;
+    Ok(i64::from(day.year()) * 10_000 + i64::from(day.month()) * 100 + i64::from(day.day()))
+}
+
+/// A search filter's day: exactly a calendar date `YYYY-MM-DD`
+/// (`2025-08-16garbage` is not one), as [`date_key`].
+pub fn day_key(day: &str) -> Result<i64> {
+    if day.len() != 10 {
+        return Err(Error::Date(day.to_owned()));
+    }
+    date_key(day)
+}
+
+/// How deep the query nests parentheses outside `"phrases"` (whose
+/// parentheses are words to the parser).
+fn nesting(query: &str) -> usize {
+    let (mut depth, mut deepest, mut phrase) = (0usize, 0usize, false);
+    for c in query.chars() {
+        match c {
+            '"' => phrase = !phrase,
+            '(' if !phrase => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !phrase => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// [`Error::TooLong`] when `text` has more than `max` characters.
+fn long(field: &'static str, text: Option<&str>, max: usize) -> Result<()> {
+    match text.map(|t| t.chars().count()) {
+        Some(chars) if chars > max => Err(Error::TooLong { field, chars, max }),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a search's sizes before anything parses it: the query's length
+/// and nesting, the filters' lengths, the page.
+fn check_bounds(s: &Search) -> Result<()> {
+    long("query", s.query.as_deref(), MAX_QUERY_CHARS)?;
+    long("speaker", s.speaker.as_deref(), MAX_NAME_CHARS)?;
+    long("outlet", s.outlet.as_deref(), MAX_NAME_CHARS)?;
+    if let Some(q) = &s.query {
+        let depth = nesting(q);
+        if depth > MAX_QUERY_DEPTH {
+            return Err(Error::TooDeep {
+                depth,
+                max: MAX_QUERY_DEPTH,
+            });
+        }
+    }
+    if s.offset > MAX_OFFSET {
+        return Err(Error::Page {
+            what: "offset",
+            value: s.offset,
+            max: MAX_OFFSET,
+        });
+    }
+    if s.limit > MAX_LIMIT {
+        return Err(Error::Page {
+            what: "limit",
+            value: s.limit,
+            max: MAX_LIMIT,
+        });
+    }
+    Ok(())
 }
 
 /// `YYYYMMDD` back to `YYYY-MM-DD`.
@@ -166,6 +272,61 @@ fn kind_name(k: QuoteKind) -> &'static str {
         QuoteKind::Direct => "direct",
         QuoteKind::Mixed => "mixed",
         QuoteKind::Indirect => "indirect",
+    }
+}
+
+/// A collector that refuses to start a segment past a deadline, so that a
+/// search the caller has given up on stops instead of running to the end.
+struct Deadline<C> {
+    inner: C,
+    until: Option<std::time::Instant>,
+}
+
+impl<C> Deadline<C> {
+    fn new(inner: C, until: Option<std::time::Instant>) -> Deadline<C> {
+        Deadline { inner, until }
+    }
+}
+
+/// The message [`Deadline`] stops a search with.
+const DEADLINE_PASSED: &str = "onrecord: deadline passed";
+
+impl<C: tantivy::collector::Collector> tantivy::collector::Collector for Deadline<C> {
+    type Fruit = C::Fruit;
+    type Child = C::Child;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<C::Child> {
+        if self
+            .until
+            .is_some_and(|until| std::time::Instant::now() >= until)
+        {
+            return Err(tantivy::TantivyError::InternalError(DEADLINE_PASSED.into()));
+        }
+        self.inner.for_segment(segment, reader)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.inner.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<<C::Child as tantivy::collector::SegmentCollector>::Fruit>,
+    ) -> tantivy::Result<C::Fruit> {
+        self.inner.merge_fruits(fruits)
+    }
+}
+
+/// [`Error::Deadline`] for a search [`Deadline`] stopped, else the error.
+fn expired(e: tantivy::TantivyError, s: &Search) -> Error {
+    match &e {
+        tantivy::TantivyError::InternalError(m) if m == DEADLINE_PASSED => Error::Deadline,
+        _ if s.deadline.is_some_and(|d| std::time::Instant::now() >= d) => Error::Deadline,
+        _ => Error::Index(e),
     }
 }
 
@@ -218,14 +379,18 @@ impl Writer {
             d.add_text(f.site, &site);
             // Undated quotes sort last (0) and fall outside every range.
             d.add_i64(f.date, date.unwrap_or(0));
+            // Each quote carries copies of its article's url, title and
+            // date, cut so that an article with a huge title and many
+            // quotes does not store (and a search read back) the title
+            // once per quote; the article's record keeps them whole.
             if let Some(u) = &record.url {
-                d.add_text(f.url, u);
+                d.add_text(f.url, prefix(u, MAX_COPY_CHARS));
             }
             if let Some(t) = &record.title {
-                d.add_text(f.title, t);
+                d.add_text(f.title, prefix(t, MAX_COPY_CHARS));
             }
             if let Some(t) = &record.date {
-                d.add_text(f.date_text, t);
+                d.add_text(f.date_text, prefix(t, 100));
             }
             self.writer.add_document(d)?;
         }
@@ -257,10 +422,14 @@ pub struct Search {
     pub to: Option<String>,
     /// `direct`, `mixed` or `indirect`.
     pub kind: Option<String>,
-    /// Hits to return.
+    /// Hits to return, at most [`MAX_LIMIT`] (0: only the count).
     pub limit: usize,
-    /// Hits to skip.
+    /// Hits to skip, at most [`MAX_OFFSET`]; past the last hit the page is
+    /// empty.
     pub offset: usize,
+    /// When to give up: a search still running then stops at the next
+    /// segment and fails with [`Error::Deadline`].
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// The article a quote comes from.
@@ -335,7 +504,7 @@ impl QuoteIndex {
             "people": {"terms": {"field": "person", "size": 1_000_000}}
         });
         let aggs: Aggregations = serde_json::from_value(request)?;
-        let collector = AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default());
+        let collector = AggregationCollector::from_aggs(aggs, AggContextParams::default());
         let query = TermQuery::new(
             Term::from_field_text(self.f.doc_type, "article"),
             IndexRecordOption::Basic,
@@ -474,8 +643,8 @@ impl QuoteIndex {
                 )),
             ));
         }
-        let from = s.from.as_deref().map(date_key).transpose()?;
-        let to = s.to.as_deref().map(date_key).transpose()?;
+        let from = s.from.as_deref().map(day_key).transpose()?;
+        let to = s.to.as_deref().map(day_key).transpose()?;
         if from.is_some() || to.is_some() {
             let bound = |k: Option<i64>| match k {
                 Some(k) => Bound::Included(Term::from_field_i64(f.date, k)),
@@ -488,13 +657,34 @@ impl QuoteIndex {
         Ok((Box::new(BooleanQuery::new(parts)), words.is_some()))
     }
 
-    /// Runs a search.
+    /// Runs a search. Its sizes are checked first ([`MAX_QUERY_CHARS`],
+    /// [`MAX_QUERY_DEPTH`], [`MAX_LIMIT`], [`MAX_OFFSET`]): past them it is
+    /// an error, never a silent cap.
     pub fn search(&self, s: &Search) -> Result<Results> {
+        check_bounds(s)?;
         let (query, ranked) = self.build(s)?;
         let searcher = self.reader.searcher();
-        let want = s.offset + s.limit.max(1);
+        if s.limit == 0 || s.offset >= MAX_OFFSET {
+            let total = searcher
+                .search(&query, &Deadline::new(Count, s.deadline))
+                .map_err(|e| expired(e, s))?;
+            return Ok(Results {
+                total,
+                quotes: Vec::new(),
+            });
+        }
+        // Both bounded above, so no overflow and a bounded heap.
+        let want = s.offset + s.limit;
         let (addresses, total): (Vec<(f32, tantivy::DocAddress)>, usize) = if ranked {
-            let (top, total) = searcher.search(&query, &(TopDocs::with_limit(want), Count))?;
+            let (top, total) = searcher
+                .search(
+                    &query,
+                    &Deadline::new(
+                        (TopDocs::with_limit(want).order_by_score(), Count),
+                        s.deadline,
+                    ),
+                )
+                .map_err(|e| expired(e, s))?;
             // Equal scores: newest first.
             // From the columnar date, not the document store.
             let date_of = |a: tantivy::DocAddress| -> i64 {
@@ -512,7 +702,9 @@ impl QuoteIndex {
             (keyed.into_iter().map(|(sc, _, a)| (sc, a)).collect(), total)
         } else {
             let top = TopDocs::with_limit(want).order_by_fast_field::<i64>("date", Order::Desc);
-            let (top, total) = searcher.search(&query, &(top, Count))?;
+            let (top, total) = searcher
+                .search(&query, &Deadline::new((top, Count), s.deadline))
+                .map_err(|e| expired(e, s))?;
             (top.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
         };
         let mut quotes = Vec::new();
@@ -566,7 +758,7 @@ impl QuoteIndex {
             ),
         ]);
         let searcher = self.reader.searcher();
-        let top = searcher.search(&q, &TopDocs::with_limit(1))?;
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
         let Some((_, a)) = top.first() else {
             return Ok(None);
         };
@@ -580,6 +772,14 @@ impl QuoteIndex {
     /// name and a surname alone joined by corpus key); `q` keeps those whose
     /// name holds it as words.
     pub fn speakers(&self, q: Option<&str>, limit: usize) -> Result<Vec<Speaker>> {
+        long("speaker", q, MAX_NAME_CHARS)?;
+        if limit > MAX_LIMIT {
+            return Err(Error::Page {
+                what: "limit",
+                value: limit,
+                max: MAX_LIMIT,
+            });
+        }
         let query: Box<dyn Query> = match q.map(str::trim).filter(|q| !q.is_empty()) {
             Some(q) => match self.text_query(self.f.speaker, q) {
                 Some(q) => q,
@@ -606,7 +806,7 @@ impl QuoteIndex {
             }
         });
         let aggs: Aggregations = serde_json::from_value(request)?;
-        let collector = AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default());
+        let collector = AggregationCollector::from_aggs(aggs, AggContextParams::default());
         let res: AggregationResults = self.reader.searcher().search(&*query, &collector)?;
         let value = serde_json::to_value(&res)?;
         let linker = self.linker();
@@ -678,13 +878,14 @@ impl QuoteIndex {
     /// every form of the name the corpus key joins; undated quotes are left
     /// out.
     pub fn days(&self, name: &str) -> Result<Vec<(String, usize)>> {
+        long("speaker", Some(name), MAX_NAME_CHARS)?;
         let aliases = self.speaker_aliases(name);
         let query = self.alias_query(&aliases);
         let request = serde_json::json!({
             "days": {"terms": {"field": "date", "size": 100_000, "order": {"_key": "asc"}}}
         });
         let aggs: Aggregations = serde_json::from_value(request)?;
-        let collector = AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default());
+        let collector = AggregationCollector::from_aggs(aggs, AggContextParams::default());
         let res: AggregationResults = self.reader.searcher().search(&*query, &collector)?;
         let value = serde_json::to_value(&res)?;
         Ok(value["days"]["buckets"]

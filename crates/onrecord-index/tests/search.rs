@@ -167,16 +167,26 @@ fn built(dir: &std::path::Path, records: &[Record]) -> QuoteIndex {
 }
 
 fn found(index: &QuoteIndex, s: &Search) -> (usize, BTreeSet<(String, String)>) {
+    // Page by page, as a client would.
     let mut s = s.clone();
-    s.limit = 10_000;
-    let r = index.search(&s).unwrap();
-    let set: BTreeSet<_> = r
-        .quotes
+    s.limit = onrecord_index::MAX_LIMIT;
+    s.offset = 0;
+    let mut hits = Vec::new();
+    let total = loop {
+        let r = index.search(&s).unwrap();
+        let n = r.quotes.len();
+        hits.extend(r.quotes);
+        s.offset += n;
+        if n == 0 || s.offset >= r.total {
+            break r.total;
+        }
+    };
+    let set: BTreeSet<_> = hits
         .iter()
         .map(|h| (h.article.id.clone(), h.content.clone()))
         .collect();
-    assert_eq!(set.len(), r.quotes.len(), "duplicate hits");
-    (r.total, set)
+    assert_eq!(set.len(), hits.len(), "duplicate hits");
+    (total, set)
 }
 
 fn corpus() -> Vec<Record> {
@@ -553,4 +563,168 @@ fn one_speaker_across_articles_by_corpus_key() {
     // by the corpus key.
     assert_eq!(ids, ["a", "b", "c", "d"]);
     assert_eq!(got, brute(&records, &s));
+}
+
+/// Issue 16, reproductions 1, 2 and 8 at the library: nesting, length and
+/// page sizes are refused before tantivy sees them, and what is let
+/// through parses in linear time (tantivy 0.27).
+#[test]
+fn hostile_queries_and_pages_are_refused_quickly() {
+    use onrecord_index::{Error, MAX_OFFSET, MAX_QUERY_CHARS, MAX_QUERY_DEPTH};
+    let dir = tempfile::tempdir().unwrap();
+    let index = built(dir.path(), &corpus());
+    let q = |query: String| Search {
+        query: Some(query),
+        limit: 10,
+        ..Search::default()
+    };
+    let nested = |depth: usize| format!("{}peace{}", "(".repeat(depth), ")".repeat(depth));
+    let start = std::time::Instant::now();
+    let err = index.search(&q("(".repeat(2000))).unwrap_err();
+    assert!(
+        matches!(err, Error::TooLong { field: "query", .. }),
+        "{err}"
+    );
+    for query in [
+        "(".repeat(900),
+        nested(22),
+        nested(100),
+        nested(MAX_QUERY_DEPTH + 1),
+    ] {
+        let err = index.search(&q(query)).unwrap_err();
+        assert!(matches!(err, Error::TooDeep { .. }), "{err}");
+        assert!(err.to_string().contains("at most 8 levels"), "{err}");
+    }
+    assert!(start.elapsed() < std::time::Duration::from_millis(200));
+    // At the bound it is a query, answered at once.
+    let start = std::time::Instant::now();
+    let r = index.search(&q(nested(MAX_QUERY_DEPTH))).unwrap();
+    assert!(r.total > 0);
+    assert!(start.elapsed() < std::time::Duration::from_millis(500));
+    // Parentheses inside a phrase are words, not nesting.
+    assert!(index.search(&q(format!("\"{}\"", "(".repeat(50)))).is_ok());
+    // Long chains of operators neither overflow the stack nor take long.
+    for chain in ["-", "+", "NOT ", "AND ", "peace OR "] {
+        let query: String = chain.repeat(MAX_QUERY_CHARS / chain.len());
+        let start = std::time::Instant::now();
+        let _ = index.search(&q(query[..query.len().min(MAX_QUERY_CHARS)].to_owned()));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(1),
+            "{chain}"
+        );
+    }
+    let err = index.search(&q("peace ".repeat(200))).unwrap_err();
+    assert!(
+        matches!(err, Error::TooLong { field: "query", .. }),
+        "{err}"
+    );
+    let err = index
+        .search(&Search {
+            speaker: Some("x".repeat(1000)),
+            limit: 1,
+            ..Search::default()
+        })
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::TooLong {
+                field: "speaker",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Pages: huge numbers are errors, never a panic or an allocation.
+    for (limit, offset) in [
+        (usize::MAX, 0),
+        (10_000_000_000, 0),
+        (1, 1_000_000_000_000),
+        (1, usize::MAX),
+        (usize::MAX, usize::MAX),
+    ] {
+        let err = index
+            .search(&Search {
+                limit,
+                offset,
+                ..Search::default()
+            })
+            .unwrap_err();
+        assert!(matches!(err, Error::Page { .. }), "{err}");
+    }
+    // Past the last hit: an empty page with the total, not a silent cap.
+    let all = index.search(&Search::default()).unwrap().total;
+    let past = index
+        .search(&Search {
+            limit: 5,
+            offset: all + 10,
+            ..Search::default()
+        })
+        .unwrap();
+    assert_eq!((past.total, past.quotes.len()), (all, 0));
+    let at_max = index
+        .search(&Search {
+            limit: 5,
+            offset: MAX_OFFSET,
+            ..Search::default()
+        })
+        .unwrap();
+    assert_eq!((at_max.total, at_max.quotes.len()), (all, 0));
+    // limit 0: the count alone.
+    let count = index.search(&Search::default()).unwrap();
+    assert_eq!((count.total, count.quotes.len()), (all, 0));
+}
+
+#[test]
+fn dates_are_calendar_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = built(dir.path(), &corpus());
+    for bad in [
+        "2025-02-30",
+        "2025-08-16garbage",
+        "2025-13-01",
+        "2025-8-16",
+        "２０２５-01-01",
+    ] {
+        let err = index
+            .search(&Search {
+                from: Some(bad.into()),
+                limit: 1,
+                ..Search::default()
+            })
+            .unwrap_err();
+        assert!(
+            matches!(err, onrecord_index::Error::Date(_)),
+            "{bad}: {err}"
+        );
+    }
+    assert!(
+        index
+            .search(&Search {
+                from: Some("2024-02-29".into()),
+                limit: 1,
+                ..Search::default()
+            })
+            .is_ok()
+    );
+    assert_eq!(
+        onrecord_index::date_key("2025-08-16T10:00:00Z").unwrap(),
+        20250816
+    );
+    assert!(onrecord_index::date_key("2023-02-29").is_err());
+}
+
+#[test]
+fn a_search_past_its_deadline_stops_with_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = built(dir.path(), &corpus());
+    let err = index
+        .search(&Search {
+            query: Some("peace".into()),
+            limit: 10,
+            deadline: Some(std::time::Instant::now()),
+            ..Search::default()
+        })
+        .unwrap_err();
+    assert!(matches!(err, onrecord_index::Error::Deadline), "{err}");
 }

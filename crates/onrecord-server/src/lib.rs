@@ -3,19 +3,41 @@
 //! that allows only this server's own script and style, and the page sets
 //! article text with `textContent` only, so a quote holding `<script>` or
 //! `<img onerror=...>` is shown as text.
+//!
+//! Hostile requests and hostile data are bounded at every step: query
+//! length and nesting are checked before tantivy parses them, each search
+//! has a time budget, answers have capped fields and bytes, connections
+//! have a header-read timeout and a cap, and every error is JSON
+//! (`docs/search.md`, "Limits").
 
 #![warn(missing_docs)]
 
-use std::sync::Arc;
+mod bounded;
+mod budget;
+mod conn;
+mod error;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use onrecord_index::{QuoteIndex, Search};
+use onrecord_index::{MAX_LIMIT, QuoteIndex, Search};
 use serde::Deserialize;
 use serde_json::json;
+
+pub use bounded::{
+    MAX_ANSWER_BYTES, MAX_CONTENT_CHARS, MAX_FIELD_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS,
+};
+pub use error::{MAX_HEADER_BYTES, MAX_URI_BYTES};
+
+use bounded::ServedSpeaker;
+use budget::Budget;
+use error::ApiError;
 
 const PAGE: &str = include_str!("../web/index.html");
 const SCRIPT: &str = include_str!("../web/app.js");
@@ -25,45 +47,67 @@ const OPENAPI: &str = include_str!("../web/openapi.json");
 /// Only this server's own files; no inline script, no framing.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Results per page at most.
-const MAX_LIMIT: usize = 1000;
+/// The server's bounds. [`Config::default`] is what `onrecord serve` uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// A request head (or, on a kept-alive connection, the next one) must
+    /// arrive within this; otherwise the connection is closed.
+    pub header_timeout: Duration,
+    /// Open connections at most; past it a new one is answered 503.
+    pub max_connections: usize,
+    /// Time a search may take; past it the answer is 503 and the same
+    /// request is refused for ten minutes without running.
+    pub search_budget: Duration,
+    /// Searches running at once at most (others wait within their budget).
+    pub concurrent_searches: usize,
+    /// After shutdown is asked for, requests in flight get this long.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Config {
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            search_budget: Duration::from_secs(2),
+            concurrent_searches: 2 * cores,
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
 
 /// The index and what is worth computing once: the server reads one
 /// commit for its whole life, so the speakers list does not change.
 struct AppState {
-    index: QuoteIndex,
+    index: Arc<QuoteIndex>,
     top_speakers: std::sync::OnceLock<Vec<onrecord_index::Speaker>>,
+    budget: Budget,
 }
 
 type Shared = Arc<AppState>;
 
-/// An error as JSON with its status.
-struct ApiError(StatusCode, String);
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.0, Json(json!({"error": self.1}))).into_response()
-    }
+fn query_params<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    params
+        .map(|Query(p)| p)
+        .map_err(|e| ApiError::bad_request(e.body_text()))
 }
 
-impl From<onrecord_index::Error> for ApiError {
-    fn from(e: onrecord_index::Error) -> ApiError {
-        use onrecord_index::Error as E;
-        let status = match e {
-            E::Query(_) | E::Date(_) => StatusCode::BAD_REQUEST,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        ApiError(status, e.to_string())
-    }
+fn path_param(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    path.map(|Path(p)| p)
+        .map_err(|e| ApiError::bad_request(e.body_text()))
 }
 
-/// Runs index work off the async threads.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+/// A JSON body already serialised.
+fn json_bytes(bytes: Vec<u8>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        bytes,
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -83,19 +127,19 @@ fn nonempty(s: Option<String>) -> Option<String> {
 }
 
 async fn quotes(
-    State(index): State<Shared>,
-    params: Result<Query<QuotesParams>, axum::extract::rejection::QueryRejection>,
+    State(app): State<Shared>,
+    params: Result<Query<QuotesParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(p) = params.map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let p = query_params(params)?;
     let kind = nonempty(p.kind);
     if let Some(k) = &kind
         && !matches!(k.as_str(), "direct" | "mixed" | "indirect")
     {
-        return Err(ApiError(
-            StatusCode::BAD_REQUEST,
-            format!("bad kind {k:?}: expected direct, mixed or indirect"),
-        ));
+        return Err(ApiError::bad_request(format!(
+            "bad kind {k:?}: expected direct, mixed or indirect"
+        )));
     }
+    let offset = p.offset.unwrap_or(0);
     let search = Search {
         query: nonempty(p.q),
         speaker: nonempty(p.speaker),
@@ -103,11 +147,23 @@ async fn quotes(
         from: nonempty(p.from),
         to: nonempty(p.to),
         kind,
-        limit: p.limit.unwrap_or(20).min(MAX_LIMIT),
-        offset: p.offset.unwrap_or(0).min(100_000),
+        limit: p.limit.unwrap_or(20),
+        offset,
+        deadline: None,
     };
-    let results = blocking(move || Ok(index.index.search(&search)?)).await?;
-    Ok(Json(results).into_response())
+    let key = format!("{search:?}");
+    let index = app.index.clone();
+    let page = app
+        .budget
+        .run(key, move |deadline| {
+            let results = index.search(&Search {
+                deadline: Some(deadline),
+                ..search
+            })?;
+            Ok(bounded::quotes_page(results, offset))
+        })
+        .await?;
+    Ok(json_bytes(page))
 }
 
 #[derive(Deserialize)]
@@ -117,32 +173,58 @@ struct SpeakersParams {
 }
 
 async fn speakers(
-    State(index): State<Shared>,
-    params: Result<Query<SpeakersParams>, axum::extract::rejection::QueryRejection>,
+    State(app): State<Shared>,
+    params: Result<Query<SpeakersParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(p) = params.map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.body_text()))?;
-    let limit = p.limit.unwrap_or(20).min(MAX_LIMIT);
+    let p = query_params(params)?;
+    let limit = p.limit.unwrap_or(20);
+    if limit > MAX_LIMIT {
+        return Err(onrecord_index::Error::Page {
+            what: "limit",
+            value: limit,
+            max: MAX_LIMIT,
+        }
+        .into());
+    }
     let q = nonempty(p.q);
-    let rows = blocking(move || {
-        Ok(match q {
-            Some(q) => index.index.speakers(Some(&q), limit)?,
-            // The whole list counts every quote: computed once.
-            None => {
-                let top = match index.top_speakers.get() {
-                    Some(top) => top,
-                    None => {
-                        let top = index.index.speakers(None, MAX_LIMIT)?;
-                        index.top_speakers.get_or_init(|| top)
-                    }
-                };
-                top.iter().take(limit).cloned().collect()
-            }
-        })
-    })
-    .await?;
-    Ok(Json(json!({ "speakers": rows })).into_response())
+    let rows = match q {
+        Some(q) => {
+            let index = app.index.clone();
+            app.budget
+                .run(format!("speakers {q:?} {limit}"), move |_| {
+                    Ok(index.speakers(Some(&q), limit)?)
+                })
+                .await?
+        }
+        // The whole list counts every quote: computed once, at start (or
+        // by the first request, if that failed).
+        None => {
+            let top = match app.top_speakers.get() {
+                Some(top) => top,
+                None => {
+                    let index = app.index.clone();
+                    let top = app
+                        .budget
+                        .run("speakers".to_owned(), move |_| {
+                            Ok(index.speakers(None, MAX_LIMIT)?)
+                        })
+                        .await?;
+                    app.top_speakers.get_or_init(|| top)
+                }
+            };
+            top.iter().take(limit).cloned().collect()
+        }
+    };
+    let (rows, _, cut) = bounded::array(rows.into_iter().map(ServedSpeaker::new));
+    let mut out = Vec::from(*b"{\"speakers\":");
+    out.extend_from_slice(&rows);
+    out.extend_from_slice(if cut {
+        b",\"cut\":true}"
+    } else {
+        b",\"cut\":false}"
+    });
+    Ok(json_bytes(out))
 }
-
 #[derive(Deserialize)]
 struct TimelineParams {
     bucket: Option<String>,
@@ -194,26 +276,30 @@ fn with_gaps(counted: Vec<(String, usize)>, week: bool) -> Vec<(String, usize)> 
 }
 
 async fn timeline(
-    State(index): State<Shared>,
-    Path(name): Path<String>,
-    params: Result<Query<TimelineParams>, axum::extract::rejection::QueryRejection>,
+    State(app): State<Shared>,
+    name: Result<Path<String>, PathRejection>,
+    params: Result<Query<TimelineParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(p) = params.map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let name = path_param(name)?;
+    let p = query_params(params)?;
     let bucket = p.bucket.unwrap_or_else(|| "month".into());
     let week = match bucket.as_str() {
         "week" => true,
         "month" => false,
         other => {
-            return Err(ApiError(
-                StatusCode::BAD_REQUEST,
-                format!("bad bucket {other:?}: expected week or month"),
-            ));
+            return Err(ApiError::bad_request(format!(
+                "bad bucket {other:?}: expected week or month"
+            )));
         }
     };
     let lookup = name.clone();
-    let days = blocking(move || Ok(index.index.days(&lookup)?)).await?;
+    let index = app.index.clone();
+    let days = app
+        .budget
+        .run(format!("days {name:?}"), move |_| Ok(index.days(&lookup)?))
+        .await?;
     if days.is_empty() {
-        return Err(ApiError(
+        return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             format!("no dated quotes by {name:?}"),
         ));
@@ -239,14 +325,23 @@ async fn timeline(
     .into_response())
 }
 
+/// An article's whole record: what a hit cut short is here in full.
 async fn article(
-    State(index): State<Shared>,
-    Path(id): Path<String>,
+    State(app): State<Shared>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
+    let id = path_param(id)?;
     let lookup = id.clone();
-    match blocking(move || Ok(index.index.article(&lookup)?)).await? {
+    let index = app.index.clone();
+    let record = app
+        .budget
+        .run(format!("article {id:?}"), move |_| {
+            Ok(index.article(&lookup)?)
+        })
+        .await?;
+    match record {
         Some(record) => Ok(Json(record).into_response()),
-        None => Err(ApiError(
+        None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
             format!("no article {id:?}"),
         )),
@@ -258,7 +353,7 @@ fn file(body: &'static str, content_type: &'static str) -> Response {
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {
-    ApiError(
+    ApiError::new(
         StatusCode::NOT_FOUND,
         format!("no such path {:?}", uri.path()),
     )
@@ -277,6 +372,8 @@ async fn headers(response: Response) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // For browsers that do not read CSP's frame-ancestors.
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
@@ -284,9 +381,14 @@ async fn headers(response: Response) -> Response {
     response
 }
 
+/// The routes with [`Config::default`]'s budgets.
+pub fn router(index: QuoteIndex) -> Router {
+    router_with(index, &Config::default())
+}
+
 /// The routes: the JSON API under `/api`, the page at `/`. Reads the
 /// speakers list once, here.
-pub fn router(index: QuoteIndex) -> Router {
+pub fn router_with(index: QuoteIndex, config: &Config) -> Router {
     Router::new()
         .route(
             "/",
@@ -309,6 +411,8 @@ pub fn router(index: QuoteIndex) -> Router {
         .route("/api/speakers/{name}/timeline", get(timeline))
         .route("/api/articles/{id}", get(article))
         .fallback(not_found)
+        .layer(axum::middleware::map_response(error::as_json))
+        .layer(axum::middleware::from_fn(error::limits))
         .layer(axum::middleware::map_response(headers))
         .with_state(Arc::new(AppState {
             // Computed before the first request rather than by it.
@@ -316,17 +420,29 @@ pub fn router(index: QuoteIndex) -> Router {
                 .speakers(None, MAX_LIMIT)
                 .map(std::sync::OnceLock::from)
                 .unwrap_or_default(),
-            index,
+            index: Arc::new(index),
+            budget: Budget::new(config.search_budget, config.concurrent_searches),
         }))
 }
 
-/// Serves `index` on `listener` until `shutdown` completes.
+/// Serves `index` on `listener` within [`Config::default`]'s bounds until
+/// `shutdown` completes.
 pub async fn serve(
     index: QuoteIndex,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(index))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(index, listener, Config::default(), shutdown).await
+}
+
+/// Serves `index` on `listener` within `config`'s bounds until `shutdown`
+/// completes, then gives requests in flight `config.shutdown_grace`.
+pub async fn serve_with(
+    index: QuoteIndex,
+    listener: tokio::net::TcpListener,
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router_with(index, &config);
+    conn::serve(app, listener, config, shutdown).await
 }

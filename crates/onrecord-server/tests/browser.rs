@@ -82,7 +82,7 @@ fn search_speaker_chart_and_hostile_text_in_a_browser() {
         "speaker.png",
     );
     assert!(
-        dom.contains("<h2 id=\"speaker-name\">Vladimir Putin</h2>"),
+        dom.contains("<h2 id=\"speaker-name\" dir=\"auto\">Vladimir Putin</h2>"),
         "{dom}"
     );
     assert!(dom.contains("3 dated quotes"), "{dom}");

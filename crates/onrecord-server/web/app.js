@@ -1,16 +1,33 @@
 // onrecord's page. Every piece of article text goes in with textContent or
-// as an attribute value set through the DOM, never as HTML.
+// as an attribute value set through the DOM, never as HTML; each sits in
+// its own direction-isolated element (<bdi>, or dir=auto with
+// unicode-bidi: isolate in app.css), so a right-to-left override in a
+// name cannot run into the words around it; and each is cut to a bound
+// before layout (the API cuts too), so one huge word cannot stall it.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 20;
 let state = { params: new URLSearchParams(), offset: 0 };
 
+// The most characters of one piece of data the page lays out.
+const MAX_SHOWN = 2000;
+
+function clip(text) {
+  const s = String(text);
+  return s.length > MAX_SHOWN ? s.slice(0, MAX_SHOWN) + "…" : s;
+}
+
 function el(tag, text, cls) {
   const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (text !== undefined && text !== null) e.textContent = clip(text);
   if (cls) e.className = cls;
   return e;
+}
+
+// Data inside its own bidi isolate.
+function data(text, cls) {
+  return el("bdi", text, cls);
 }
 
 function svg(tag, attrs) {
@@ -20,7 +37,8 @@ function svg(tag, attrs) {
 }
 
 function speakerLink(name) {
-  const a = el("a", name, "speaker");
+  const a = el("a", null, "speaker");
+  a.append(data(name));
   a.href = "#speaker=" + encodeURIComponent(name);
   return a;
 }
@@ -36,25 +54,38 @@ function safeUrl(u) {
 
 function renderQuote(q) {
   const li = el("li", null, "quote " + (q.kind || ""));
-  li.append(el("blockquote", q.content));
+  const said = el("blockquote", q.content);
+  said.dir = "auto";
+  li.append(said);
   const meta = el("p", null, "meta");
   if (q.speaker_name) meta.append(speakerLink(q.speaker_name));
   else meta.append(el("span", "unattributed", "speaker none"));
-  if (q.cue) meta.append(el("span", " " + q.cue, "cue"));
+  if (q.cue) meta.append(" ", data(q.cue, "cue"));
   const a = q.article || {};
   const where = el("span", null, "where");
   const href = a.url ? safeUrl(a.url) : null;
   const title = a.title || a.id || "article";
   if (href) {
-    const link = el("a", title);
+    const link = el("a", null);
+    link.append(data(title));
     link.href = href;
     link.rel = "noopener noreferrer";
     where.append(link);
   } else {
-    where.append(el("span", title));
+    where.append(data(title));
   }
-  if (a.site) where.append(el("span", " · " + a.site, "site"));
-  if (a.date) where.append(el("time", " · " + a.date.slice(0, 10)));
+  if (a.site) where.append(" · ", data(a.site, "site"));
+  if (a.date) {
+    const t = el("time", null);
+    t.append(data(a.date.slice(0, 10)));
+    where.append(" · ", t);
+  }
+  if (q.truncated && a.id) {
+    // The API cut a field: the whole record is one link away.
+    const full = el("a", "full record", "full");
+    full.href = "/api/articles/" + encodeURIComponent(a.id);
+    where.append(" · ", full);
+  }
   meta.append(where);
   li.append(meta);
   return li;
@@ -83,7 +114,10 @@ async function runSearch(append) {
     for (const q of res.quotes) $("results").append(renderQuote(q));
     const shown = state.offset + res.quotes.length;
     $("status").textContent = res.total + (res.total === 1 ? " quote" : " quotes") + (res.total ? ", " + shown + " shown" : "");
-    $("more").hidden = shown >= res.total;
+    // The server says where the next page starts, or that there is none
+    // (past the last hit, or past the deepest page it serves).
+    state.next = res.next_offset;
+    $("more").hidden = res.next_offset === null || res.next_offset === undefined;
   } catch (e) {
     if (mine === latest) $("status").textContent = "Error: " + e.message;
   }
@@ -118,7 +152,7 @@ let latestSpeaker = 0;
 async function showSpeaker(name) {
   const mine = ++latestSpeaker;
   $("speaker-view").hidden = false;
-  $("speaker-name").textContent = name;
+  $("speaker-name").textContent = clip(name);
   $("speaker-summary").textContent = "";
   try {
     const t = await getJson("/api/speakers/" + encodeURIComponent(name) + "/timeline?bucket=month");
@@ -161,7 +195,8 @@ document.addEventListener("DOMContentLoaded", () => {
     location.hash = p.toString();
   });
   $("more").addEventListener("click", () => {
-    state.offset += PAGE;
+    if (state.next === null || state.next === undefined) return;
+    state.offset = state.next;
     runSearch(true);
   });
   window.addEventListener("hashchange", route);

@@ -58,6 +58,16 @@ pub(crate) struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub(crate) addr: std::net::SocketAddr,
+    /// Open connections at most; past it a new one is answered 503.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) max_connections: u32,
+    /// Seconds a client has to send a request head (and an idle kept-alive
+    /// connection stays open).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub(crate) header_timeout: u32,
+    /// Milliseconds a search may take before it is answered 503.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(10..=600_000))]
+    pub(crate) search_budget_ms: u32,
 }
 
 #[derive(Args)]
@@ -69,7 +79,7 @@ pub(crate) struct IndexArgs {
     pub(crate) input: ExtractArgs,
     /// Make what is indexed durable every this many articles (each commit
     /// holds whole articles only).
-    #[arg(long, default_value_t = 5000)]
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) commit_every: u64,
     /// Then print who is quoted most in the index, with a recent quote of
     /// each.
@@ -100,12 +110,12 @@ pub(crate) struct SearchArgs {
     /// direct, mixed or indirect.
     #[arg(long, value_parser = ["direct", "mixed", "indirect"])]
     pub(crate) kind: Option<String>,
-    /// Results to print.
-    #[arg(long, default_value_t = 20)]
-    pub(crate) limit: usize,
-    /// Results to skip.
-    #[arg(long, default_value_t = 0)]
-    pub(crate) offset: usize,
+    /// Results to print, 1 to 1000.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=onrecord_index::MAX_LIMIT as i64))]
+    pub(crate) limit: u32,
+    /// Results to skip, at most 100000 (past the last result: none).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=onrecord_index::MAX_OFFSET as i64))]
+    pub(crate) offset: u32,
     /// One JSON object per quote instead of a table.
     #[arg(long)]
     pub(crate) json: bool,
@@ -141,9 +151,9 @@ pub(crate) struct ExtractArgs {
     /// Also write error lines (JSONL) to this file.
     #[arg(long)]
     pub(crate) errors: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    pub(crate) threads: Option<usize>,
+    /// Worker threads, 1 to 1024 (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) threads: Option<u16>,
     /// Keep plain-text input unchanged in `text` (for offset evaluation).
     #[arg(long)]
     pub(crate) raw_text: bool,

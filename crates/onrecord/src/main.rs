@@ -3,9 +3,11 @@
 
 mod cli;
 mod commands;
+mod output;
 mod progress;
 mod report;
 mod resume;
+mod terminal;
 
 use std::process::ExitCode;
 

@@ -6,6 +6,8 @@ use std::io::{BufWriter, Write};
 use onrecord_core::SourceRef;
 use serde::Serialize;
 
+use crate::terminal::printable;
+
 /// One failed input record, as written to `--errors` (JSONL).
 #[derive(Serialize)]
 pub(crate) struct ErrorLine<'a> {
@@ -22,6 +24,22 @@ pub(crate) struct Summary {
     pub(crate) written: u64,
     pub(crate) skipped: u64,
     pub(crate) failed: u64,
+}
+
+/// Exit status when some input records failed (each has an error line)
+/// and the rest were written. 0 is every record written or skipped; 2 is a
+/// run that could not proceed (see `main`).
+pub(crate) const SOME_FAILED: u8 = 1;
+
+impl Summary {
+    /// 0 when no record failed, [`SOME_FAILED`] when any did.
+    pub(crate) fn exit_code(&self) -> std::process::ExitCode {
+        if self.failed == 0 {
+            std::process::ExitCode::SUCCESS
+        } else {
+            std::process::ExitCode::from(SOME_FAILED)
+        }
+    }
 }
 
 pub(crate) struct Reporter {
@@ -76,8 +94,11 @@ impl Reporter {
         #[expect(clippy::print_stderr, reason = "errors are reported on stderr")]
         {
             eprintln!(
-                "error: {}: record {} at byte {}: {message}",
-                source.path, source.index, source.offset
+                "error: {}: record {} at byte {}: {}",
+                printable(&source.path),
+                source.index,
+                source.offset,
+                printable(message)
             );
         }
         if let Some(w) = self.errors.as_mut() {
@@ -115,6 +136,6 @@ impl Reporter {
 pub(crate) fn fatal(err: &anyhow::Error) {
     #[expect(clippy::print_stderr, reason = "fatal errors go to stderr")]
     {
-        eprintln!("error: {err:#}");
+        eprintln!("error: {}", printable(&format!("{err:#}")));
     }
 }

@@ -14,7 +14,7 @@ fn span(text: &str) -> Span {
     }
 }
 
-fn record(id: &str, date: &str, quotes: &[(&str, &str)]) -> Record {
+pub(crate) fn record(id: &str, date: &str, quotes: &[(&str, &str)]) -> Record {
     Record {
         id: id.to_owned(),
         source: None,
@@ -71,6 +71,74 @@ pub(crate) fn index(dir: &std::path::Path) -> QuoteIndex {
     index
 }
 
+/// One unbroken word of a million letters.
+pub(crate) fn huge_word() -> String {
+    "w".repeat(1 << 20)
+}
+
+/// The words of the quote that appears 100,000 times.
+pub(crate) const REPEATED: &str = "the same line repeated everywhere";
+
+/// Issue 16's hostile corpus: a 1 MB title on an article of 500 quotes,
+/// a 1 MB unbroken word as title and quote, terminal escapes, a
+/// right-to-left override in a speaker's name, and 100,000 copies of one
+/// quote (200 articles of 500).
+pub(crate) fn hostile_records() -> Vec<Record> {
+    let mut out = Vec::new();
+    let spaced_title = "headline ".repeat((1 << 20) / 9);
+    let many: Vec<(String, &str)> = (0..500)
+        .map(|i| {
+            (
+                format!("a big title above quote {i} about peace"),
+                "Ana Cruz",
+            )
+        })
+        .collect();
+    let many: Vec<(&str, &str)> = many.iter().map(|(c, s)| (c.as_str(), *s)).collect();
+    let mut big = record("big-title", "2025-08-01", &many);
+    big.title = Some(spaced_title);
+    out.push(big);
+    let word = huge_word();
+    let mut unbroken = record(
+        "one-word",
+        "2025-08-02",
+        &[(&format!("peace {word}"), "Ana Cruz")],
+    );
+    unbroken.title = Some(word.clone());
+    unbroken.url = Some(format!("https://news.example.com/{word}"));
+    out.push(unbroken);
+    out.push(record(
+        "escapes",
+        "2025-08-03",
+        &[("peace \u{1b}[2J\u{1b}]0;pwned\u{7} now", "Bo \u{1b}[31mRed")],
+    ));
+    out.push(record(
+        "bidi",
+        "2025-08-04",
+        &[(
+            "peace with an override \u{202e}reversed",
+            "Ana \u{202e}Cruz",
+        )],
+    ));
+    let copies: Vec<(&str, &str)> = (0..500).map(|_| (REPEATED, "Cy Dee")).collect();
+    for n in 0..200 {
+        out.push(record(&format!("copy-{n}"), "2025-08-05", &copies));
+    }
+    out
+}
+
+/// The hostile corpus indexed in `dir`.
+pub(crate) fn hostile_index(dir: &std::path::Path) -> QuoteIndex {
+    let index = QuoteIndex::open(dir).unwrap();
+    let mut w = index.writer(50_000_000).unwrap();
+    for r in hostile_records() {
+        w.add(&r).unwrap();
+    }
+    w.commit().unwrap();
+    index.reload().unwrap();
+    index
+}
+
 /// A browser tool at one of `paths`; without it, `None` after saying so,
 /// unless `ONRECORD_REQUIRE_BROWSER` is set (CI), which fails instead.
 pub(crate) fn browser_tool(paths: &[&str], package: &str) -> Option<std::path::PathBuf> {
@@ -111,6 +179,14 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start() -> Server {
+        Server::start_with(index, onrecord_server::Config::default())
+    }
+
+    /// A server over the index `make` builds in a fresh directory.
+    pub(crate) fn start_with(
+        make: fn(&std::path::Path) -> QuoteIndex,
+        config: onrecord_server::Config,
+    ) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let listener = runtime
@@ -118,9 +194,15 @@ impl Server {
             .unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let handle = runtime.spawn(onrecord_server::serve(index(dir.path()), listener, async {
-            let _ = stopped.await;
-        }));
+        let index = make(dir.path());
+        let handle = runtime.spawn(onrecord_server::serve_with(
+            index,
+            listener,
+            config,
+            async {
+                let _ = stopped.await;
+            },
+        ));
         Server {
             runtime,
             addr,

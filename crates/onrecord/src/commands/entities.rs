@@ -7,8 +7,10 @@ use anyhow::{Context, Result};
 use onrecord_core::Record;
 use serde::Serialize;
 
-use super::extract::{Event, Output, drive, reporter};
+use super::extract::{Event, drive, reporter};
 use crate::cli::EntitiesArgs;
+use crate::output::Output;
+use crate::terminal::printable;
 
 /// One row of the table.
 #[derive(Serialize)]
@@ -89,7 +91,7 @@ pub(crate) fn run(args: &EntitiesArgs) -> Result<ExitCode> {
             "name", "type", "articles", "mentions"
         )?;
         for r in &rows {
-            let name: String = r.name.chars().take(width).collect();
+            let name: String = printable(&r.name).chars().take(width).collect();
             writeln!(
                 out,
                 "{name:<width$}  {:<6}  {:>8}  {:>8}",
@@ -98,6 +100,5 @@ pub(crate) fn run(args: &EntitiesArgs) -> Result<ExitCode> {
         }
     }
     output.finish().context("cannot write the table")?;
-    reporter.finish()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(reporter.finish()?.exit_code())
 }

@@ -59,6 +59,5 @@ pub(crate) fn run(args: &ExportArgs) -> Result<ExitCode> {
             args.out.display()
         );
     }
-    reporter.finish()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(reporter.finish()?.exit_code())
 }

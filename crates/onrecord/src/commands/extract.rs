@@ -19,6 +19,7 @@ use onrecord_ingest::{FieldNames, Item, Options, Reader};
 use rayon::prelude::*;
 
 use crate::cli::ExtractArgs;
+use crate::output::Output;
 use crate::progress;
 use crate::report::Reporter;
 use crate::resume;
@@ -81,91 +82,6 @@ fn json_line(record: Record) -> Result<Vec<u8>, String> {
     Ok(line)
 }
 
-/// Writes to a temporary file beside `path`, renamed over it on success, so
-/// a complete-looking output file is always a complete one.
-struct AtomicOutput {
-    temp: PathBuf,
-    target: PathBuf,
-    file: Option<BufWriter<File>>,
-}
-
-impl Drop for AtomicOutput {
-    fn drop(&mut self) {
-        // Not committed (an error on the way): leave no partial file behind.
-        if self.file.is_some() {
-            let _ = std::fs::remove_file(&self.temp);
-        }
-    }
-}
-
-impl AtomicOutput {
-    fn create(target: &Path) -> Result<AtomicOutput> {
-        let name = target
-            .file_name()
-            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-        let temp = target.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-        let file =
-            File::create(&temp).with_context(|| format!("cannot create `{}`", temp.display()))?;
-        Ok(AtomicOutput {
-            temp,
-            target: target.to_owned(),
-            file: Some(BufWriter::with_capacity(1 << 20, file)),
-        })
-    }
-
-    fn writer(&mut self) -> Option<&mut BufWriter<File>> {
-        self.file.as_mut()
-    }
-
-    fn commit(mut self) -> Result<()> {
-        let Some(writer) = self.file.take() else {
-            anyhow::bail!("the output was already closed");
-        };
-        let file = writer.into_inner().map_err(|e| e.into_error());
-        let file = match file {
-            Ok(f) => f,
-            Err(e) => {
-                let _ = std::fs::remove_file(&self.temp);
-                return Err(e).context("cannot write records");
-            }
-        };
-        file.sync_all()?;
-        std::fs::rename(&self.temp, &self.target)
-            .with_context(|| format!("cannot rename to `{}`", self.target.display()))
-    }
-}
-
-/// The output file (written atomically) or standard output.
-pub(crate) struct Output {
-    atomic: Option<AtomicOutput>,
-    stdout: BufWriter<std::io::StdoutLock<'static>>,
-}
-
-impl Output {
-    pub(crate) fn new(path: Option<&Path>) -> Result<Output> {
-        Ok(Output {
-            atomic: path.map(AtomicOutput::create).transpose()?,
-            stdout: BufWriter::with_capacity(1 << 20, std::io::stdout().lock()),
-        })
-    }
-
-    pub(crate) fn writer(&mut self) -> &mut dyn Write {
-        match self.atomic.as_mut().and_then(AtomicOutput::writer) {
-            Some(w) => w,
-            None => &mut self.stdout,
-        }
-    }
-
-    /// Flushes standard output or renames the finished file into place.
-    pub(crate) fn finish(mut self) -> Result<()> {
-        self.stdout.flush().context("cannot write records")?;
-        if let Some(a) = self.atomic.take() {
-            a.commit()?;
-        }
-        Ok(())
-    }
-}
-
 pub(crate) fn run(args: &ExtractArgs) -> Result<ExitCode> {
     if args.resume {
         return run_resumable(args);
@@ -183,8 +99,7 @@ pub(crate) fn run(args: &ExtractArgs) -> Result<ExitCode> {
         Ok(())
     })?;
     output.finish()?;
-    reporter.finish()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(reporter.finish()?.exit_code())
 }
 
 /// The reporter of a run: error lines to stderr and to `--errors`.
@@ -241,9 +156,13 @@ pub(crate) fn settings(args: &ExtractArgs) -> String {
 /// goes on. The finished output is renamed into place and the manifest
 /// removed, so the result is the same bytes as one uninterrupted run.
 fn run_resumable(args: &ExtractArgs) -> Result<ExitCode> {
-    let Some(target) = args.output.as_deref() else {
-        anyhow::bail!("--resume needs --output FILE (the manifest is kept beside it)");
+    let target = match crate::output::Target::of(args.output.as_deref())? {
+        crate::output::Target::File(path) => path,
+        _ => anyhow::bail!(
+            "--resume needs --output FILE, a regular file or a new one (the manifest is kept beside it)"
+        ),
     };
+    let target = target.as_path();
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         anyhow::bail!("--resume cannot resume standard input; give files");
     }
@@ -309,8 +228,7 @@ fn run_resumable(args: &ExtractArgs) -> Result<ExitCode> {
     manifest.remove()?;
     std::fs::rename(&partial, target)
         .with_context(|| format!("cannot rename to `{}`", target.display()))?;
-    reporter.finish()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(reporter.finish()?.exit_code())
 }
 
 /// What the sink of [`drive`] is handed, in input order.
@@ -370,7 +288,7 @@ pub(crate) fn drive_from<T: Send>(
         reporter.failed(&e.source, &message)?;
         sink(Event::Failed(&e.source, &message))?;
     }
-    let threads = args.threads.unwrap_or(0);
+    let threads = args.threads.map_or(0, usize::from);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

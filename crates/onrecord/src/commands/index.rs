@@ -125,11 +125,11 @@ pub(crate) fn run(args: &IndexArgs) -> Result<ExitCode> {
             "indexed {articles_now} articles with {quotes} quotes; the index holds {articles} articles, {in_index} quotes"
         );
     }
-    reporter.finish()?;
+    let summary = reporter.finish()?;
     if args.report {
         report(&index)?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(summary.exit_code())
 }
 
 /// The ten most quoted speakers, each with a recent quote.
@@ -139,20 +139,30 @@ fn report(index: &QuoteIndex) -> Result<()> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     writeln!(out, "most quoted in the index:")?;
     for s in index.speakers(None, 10)? {
-        let latest = index.search(&onrecord_index::Search {
-            speaker: Some(s.name.clone()),
-            limit: 1,
-            ..onrecord_index::Search::default()
-        })?;
+        // A name past the search bounds has no latest quote to show.
+        let latest = index
+            .search(&onrecord_index::Search {
+                speaker: Some(s.name.clone()),
+                limit: 1,
+                ..onrecord_index::Search::default()
+            })
+            .unwrap_or(onrecord_index::Results {
+                total: 0,
+                quotes: Vec::new(),
+            });
         let dates = match (&s.first, &s.last) {
             (Some(f), Some(l)) if f != l => format!(", {f} to {l}"),
             (Some(f), _) => format!(", {f}"),
             _ => String::new(),
         };
         let n = if s.quotes == 1 { "quote" } else { "quotes" };
-        writeln!(out, "  {} ({} {n}{dates})", s.name, s.quotes)?;
+        let name = crate::terminal::printable(&s.name);
+        writeln!(out, "  {name} ({} {n}{dates})", s.quotes)?;
         if let Some(q) = latest.quotes.first() {
-            let text: String = q.content.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text: String = crate::terminal::printable(&q.content)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             let text = if text.chars().count() > 110 {
                 format!("{}…", text.chars().take(109).collect::<String>())
             } else {

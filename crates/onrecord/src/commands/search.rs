@@ -8,9 +8,11 @@ use onrecord_index::Search;
 
 use crate::cli::SearchArgs;
 
-/// Shortens `s` to `n` characters with an ellipsis.
+/// `s` on one line, its control characters escaped, shortened to `n`
+/// characters with an ellipsis.
 fn cut(s: &str, n: usize) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = crate::terminal::printable(&s).into_owned();
     if s.chars().count() <= n {
         s
     } else {
@@ -29,8 +31,9 @@ pub(crate) fn run(args: &SearchArgs) -> Result<ExitCode> {
         from: args.from.clone(),
         to: args.to.clone(),
         kind: args.kind.clone(),
-        limit: args.limit,
-        offset: args.offset,
+        limit: args.limit as usize,
+        offset: args.offset as usize,
+        deadline: None,
     })?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -60,7 +63,7 @@ pub(crate) fn run(args: &SearchArgs) -> Result<ExitCode> {
                 ),
                 cut(h.speaker_name.as_deref().unwrap_or("-"), 22),
                 cut(h.article.site.as_deref().unwrap_or("-"), 18),
-                h.kind,
+                cut(&h.kind, 8),
                 cut(&h.content, 100)
             )?;
         }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 
 mod faults;
+mod hostile;
 use serde_json::Value;
 
 fn testdata(path: &str) -> PathBuf {
@@ -45,7 +46,7 @@ fn every_input_record_is_written_skipped_or_failed() {
         .args(["extract", "text", "html", "jsonl", "warc", "bad"])
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(1), "some records failed");
     let [read, written, skipped, failed] = summary(&out.stderr);
     assert_eq!(read, written + skipped + failed);
     assert_eq!(records(&out.stdout).len() as u64, written);
@@ -53,7 +54,7 @@ fn every_input_record_is_written_skipped_or_failed() {
     assert_eq!(written, 9);
     // warcinfo, request, PNG, redirect.
     assert_eq!(skipped, 4);
-    // jsonl: 3 bad lines; broken.warc: header + truncation; empty, invalid UTF-8, truncated gzip.
+    // bad/broken-lines.jsonl: 3 bad lines; broken.warc: header + truncation; empty, invalid UTF-8, truncated gzip.
     assert_eq!(failed, 8);
 }
 
@@ -65,13 +66,14 @@ fn error_lines_name_file_record_and_offset() {
         .args([
             "extract",
             "jsonl/mixed.jsonl",
+            "bad/broken-lines.jsonl",
             "bad/broken.warc",
             "--errors",
         ])
         .arg(&errors)
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(1), "some records failed");
     let lines: Vec<Value> = std::fs::read_to_string(&errors)
         .unwrap()
         .lines()
@@ -90,9 +92,9 @@ fn error_lines_name_file_record_and_offset() {
         })
         .collect();
     insta::assert_snapshot!(brief.join("\n"), @r"
-    jsonl/mixed.jsonl #2 @711: the line is not valid JSON: expected ident at line 1 column 2
-    jsonl/mixed.jsonl #3 @733: the line is JSON but not an object
-    jsonl/mixed.jsonl #4 @743: the object has no `text` or `html` field with a string
+    bad/broken-lines.jsonl #0 @0: the line is not valid JSON: expected ident at line 1 column 2
+    bad/broken-lines.jsonl #1 @22: the line is JSON but not an object
+    bad/broken-lines.jsonl #2 @32: the object has no `text` or `html` field with a string
     bad/broken.warc #1 @620: malformed WARC record: no valid Content-Length
     bad/broken.warc #3 @1331: malformed WARC record: truncated: Content-Length is 2601 but only 180 bytes follow
     ");
@@ -169,7 +171,7 @@ fn a_missing_input_is_an_error_line_and_the_run_goes_on() {
         .args(["extract", "no-such-file.txt", "text"])
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(1), "some records failed");
     assert_eq!(records(&out.stdout).len(), 1);
     assert_eq!(summary(&out.stderr), [2, 1, 0, 1]);
     assert!(
@@ -338,19 +340,26 @@ fn index_records(index: &std::path::Path, records: &std::path::Path) {
 
 /// Quotes per article id found by `search`.
 fn indexed(index: &std::path::Path) -> std::collections::HashMap<String, usize> {
-    let out = onrecord()
-        .args(["search", "--index"])
-        .arg(index)
-        .args(["--json", "--limit", "1000000"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
     let mut per = std::collections::HashMap::new();
-    for hit in records(&out) {
-        *per.entry(hit["article"]["id"].as_str().unwrap().to_owned())
-            .or_insert(0) += 1;
+    // Page by page (a page holds at most 1,000).
+    for offset in (0..).step_by(1000) {
+        let out = onrecord()
+            .args(["search", "--index"])
+            .arg(index)
+            .args(["--json", "--limit", "1000", "--offset", &offset.to_string()])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let hits = records(&out);
+        for hit in &hits {
+            *per.entry(hit["article"]["id"].as_str().unwrap().to_owned())
+                .or_insert(0) += 1;
+        }
+        if hits.len() < 1000 {
+            break;
+        }
     }
     per
 }
@@ -529,7 +538,7 @@ fn extract_resumed_after_kill_9_gives_the_same_output_as_one_run() {
     let reference_errors = dir.path().join("reference.errors");
     let started = std::time::Instant::now();
     let one = run(&reference, &reference_errors).output().unwrap();
-    assert!(one.status.success());
+    assert_eq!(one.status.code(), Some(1), "some records failed");
     let full_ms = started.elapsed().as_millis() as u64;
     assert!(!resume_manifest(&reference).exists());
     let expected = std::fs::read(&reference).unwrap();
@@ -561,9 +570,10 @@ fn extract_resumed_after_kill_9_gives_the_same_output_as_one_run() {
             );
         }
         let last = run(&out, &errors).output().unwrap();
-        assert!(
-            last.status.success(),
-            "{}",
+        assert_eq!(
+            last.status.code(),
+            Some(1),
+            "one bad line: {}",
             String::from_utf8_lossy(&last.stderr)
         );
         assert_eq!(std::fs::read(&out).unwrap(), expected, "round {round}");
@@ -620,7 +630,7 @@ fn index_resumed_after_kill_9_holds_every_article_once() {
     child.kill().ok();
     child.wait().unwrap();
     let last = run().output().unwrap();
-    assert!(last.status.success());
+    assert_eq!(last.status.code(), Some(1), "some records failed");
     let stderr = String::from_utf8_lossy(&last.stderr);
     eprintln!("{stderr}");
     assert_eq!(summary(&last.stderr), [401, 400, 0, 1]);
@@ -640,7 +650,7 @@ fn stdin_filter_gives_one_line_per_input_line_with_errors_in_place() {
         .args(["extract", "--format", "jsonl", "--inline-errors", "-"])
         .write_stdin(input)
         .assert()
-        .success()
+        .code(1)
         .get_output()
         .clone();
     let lines = records(&out.stdout);
@@ -670,7 +680,7 @@ fn export_writes_four_parquet_files_and_reports_bad_lines() {
         .arg(&out)
         .arg(&records_path)
         .assert()
-        .success()
+        .code(1)
         .get_output()
         .clone();
     let stderr = String::from_utf8_lossy(&run.stderr);
