@@ -1,5 +1,7 @@
 //! `cargo xtask eval-html`: quality and speed of main-text extraction on
-//! the 181 pages of the article-extraction-benchmark.
+//! the 181 pages of the article-extraction-benchmark, or any set in its
+//! layout (`--data ../shared/data/wcxb-dev`): overall, per page type, and
+//! WCXB's `with`/`without` snippets where the set has them.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -10,15 +12,23 @@ use onrecord_core::{Body, Document, Pipeline};
 use serde_json::Value;
 
 use crate::metric::{page_counts, page_f1, summary};
+use crate::snippets::Tally;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Benchmark folder (default: ../shared/data/article-extraction-benchmark).
-    #[arg(long)]
+    /// Benchmark folder in the article-extraction-benchmark layout
+    /// (default: ../shared/data/article-extraction-benchmark).
+    #[arg(long = "data", alias = "dir")]
     dir: Option<PathBuf>,
-    /// Which pages: `all`, `tune` (first half by key) or `holdout` (second half).
+    /// Which pages: `all`; `tune` or `holdout` (halves: by key on a set
+    /// without domains, by domain otherwise, so no domain is in both);
+    /// `fold-I-of-K` (the pages whose domain falls in fold I of K).
     #[arg(long, default_value = "all")]
     split: String,
+    /// Only pages of this type (`article`, `forum`, ...; a set without
+    /// types is all `article`).
+    #[arg(long = "type")]
+    page_type: Option<String>,
     /// Print the N worst pages.
     #[arg(long, default_value_t = 0)]
     worst: usize,
@@ -36,6 +46,64 @@ pub(crate) struct Args {
     show: Option<String>,
 }
 
+/// The scores of one page type.
+#[derive(Default)]
+struct TypeScores {
+    /// Shingle counts per page.
+    counts: Vec<(f64, f64, f64)>,
+    snippets: Tally,
+}
+
+/// The pages of a split: see [`Args::split`]. Domains (WCXB's `domain`,
+/// else the url's host) go to folds by a stable hash, so a domain is
+/// never on both sides.
+fn split<'a>(
+    truth: &serde_json::Map<String, Value>,
+    keys: Vec<&'a String>,
+    how: &str,
+) -> Result<Vec<&'a String>> {
+    let domain = |key: &str| -> Option<String> {
+        let t = &truth[key];
+        t["domain"].as_str().map(str::to_owned).or_else(|| {
+            let url = t["url"].as_str()?;
+            let host = url.split("://").nth(1)?.split('/').next()?;
+            Some(host.trim_start_matches("www.").to_owned())
+        })
+    };
+    // FNV-1a: the same fold on every machine and run.
+    let fold = |key: &str, k: u64| -> u64 {
+        let d = domain(key).unwrap_or_else(|| key.to_owned());
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in d.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h % k
+    };
+    let by_domain = keys.iter().all(|k| truth[k.as_str()]["domain"].is_string());
+    Ok(match how {
+        "all" => keys,
+        "tune" | "holdout" if !by_domain => {
+            let half = keys.len() / 2;
+            if how == "tune" {
+                keys[..half].to_vec()
+            } else {
+                keys[half..].to_vec()
+            }
+        }
+        "tune" => keys.into_iter().filter(|k| fold(k, 2) == 0).collect(),
+        "holdout" => keys.into_iter().filter(|k| fold(k, 2) == 1).collect(),
+        other => {
+            let parts: Vec<&str> = other.split('-').collect();
+            let (i, k) = match parts.as_slice() {
+                ["fold", i, "of", k] => (i.parse::<u64>()?, k.parse::<u64>()?),
+                _ => anyhow::bail!("--split: all, tune, holdout or fold-I-of-K, not {other:?}"),
+            };
+            anyhow::ensure!(i < k, "--split fold-I-of-K needs I < K");
+            keys.into_iter().filter(|key| fold(key, k) == i).collect()
+        }
+    })
+}
+
 pub(crate) fn run(args: &Args) -> Result<()> {
     let dir = args
         .dir
@@ -44,14 +112,22 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let truth: serde_json::Map<String, Value> = serde_json::from_slice(
         &std::fs::read(dir.join("ground-truth.json")).context("reading ground-truth.json")?,
     )?;
+    let snippets: serde_json::Map<String, Value> = match std::fs::read(dir.join("snippets.json")) {
+        Ok(bytes) => serde_json::from_slice(&bytes).context("reading snippets.json")?,
+        Err(_) => serde_json::Map::new(),
+    };
+    let type_of = |key: &str| -> String {
+        truth[key]["page_type"]
+            .as_str()
+            .unwrap_or("article")
+            .to_owned()
+    };
     let mut keys: Vec<&String> = truth.keys().collect();
     keys.sort();
-    let half = keys.len() / 2;
-    let keys: Vec<&String> = match args.split.as_str() {
-        "tune" => keys[..half].to_vec(),
-        "holdout" => keys[half..].to_vec(),
-        _ => keys,
-    };
+    if let Some(t) = &args.page_type {
+        keys.retain(|k| &type_of(k) == t);
+    }
+    let keys = split(&truth, keys, &args.split)?;
     let mut pages = Vec::new();
     for key in &keys {
         let path = dir.join("html").join(format!("{key}.html.gz"));
@@ -89,11 +165,29 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     }
     let mut counts = Vec::new();
     let mut scored: Vec<(f64, &str)> = Vec::new();
+    // Per page type: shingle counts and snippets.
+    let mut by_type: std::collections::BTreeMap<String, TypeScores> =
+        std::collections::BTreeMap::new();
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect()
+    };
+    let mut all_snippets = Tally::default();
     for ((key, pred), _) in keys.iter().zip(&predictions).zip(&pages) {
         let truth_text = truth[key.as_str()]["articleBody"].as_str().unwrap_or("");
         let c = page_counts(truth_text, pred);
         counts.push(c);
         scored.push((page_f1(c), key.as_str()));
+        let entry = by_type.entry(type_of(key)).or_default();
+        entry.counts.push(c);
+        if let Some(sn) = snippets.get(key.as_str()) {
+            let (with, without) = (strings(&sn["with"]), strings(&sn["without"]));
+            entry.snippets.add(pred, &with, &without);
+            all_snippets.add(pred, &with, &without);
+        }
         if args.show.as_deref() == Some(key.as_str()) {
             println!("=== predicted\n{pred}\n=== truth\n{truth_text}\n===");
             let idx = keys.iter().position(|k| k == key).unwrap_or(0);
@@ -105,6 +199,33 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         "pages {}  precision {p:.4}  recall {r:.4}  F1 {f:.4}",
         keys.len()
     );
+    if all_snippets.pages.0 > 0 {
+        let (w, wo, pass) = all_snippets.shares();
+        println!(
+            "snippets: with found {w:.3}, without present {wo:.3}, pages passing all {pass:.3}"
+        );
+    }
+    if by_type.len() > 1 || !snippets.is_empty() {
+        println!(
+            "{:<14} {:>5}  {:>6} {:>6} {:>6}  {:>6} {:>7} {:>6}",
+            "page type", "pages", "P", "R", "F1", "with", "without", "pass"
+        );
+        for (
+            t,
+            TypeScores {
+                counts: c,
+                snippets,
+            },
+        ) in &by_type
+        {
+            let (p, r, f) = summary(c);
+            let (w, wo, pass) = snippets.shares();
+            println!(
+                "{t:<14} {:>5}  {p:>6.3} {r:>6.3} {f:>6.3}  {w:>6.3} {wo:>7.3} {pass:>6.3}",
+                c.len()
+            );
+        }
+    }
     if args.worst > 0 {
         scored.sort_by(|a, b| a.0.total_cmp(&b.0));
         for (score, key) in scored.iter().take(args.worst) {

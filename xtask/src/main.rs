@@ -17,6 +17,7 @@ mod make_warc;
 mod metric;
 mod ner;
 mod polnear;
+mod snippets;
 mod speaker_names;
 mod train_pos;
 mod train_quotes;
@@ -38,8 +39,9 @@ enum Command {
     /// Quote index build rate, size and query latency on a synthetic
     /// corpus of a million quotes.
     BenchIndex(bench_index::Args),
-    /// Main-text extraction quality (token-shingle P/R/F1) and speed on the
-    /// article-extraction-benchmark.
+    /// Main-text extraction quality (token-shingle P/R/F1; per page type and
+    /// WCXB snippets where the set has them) and speed on the
+    /// article-extraction-benchmark or any set in its layout (`--data`).
     EvalHtml(html_eval::Args),
     /// The API under load beside slow and idle clients (loopback only).
     Load(load::Args),
