@@ -1,5 +1,7 @@
-//! Index work within a budget: a bounded number of searches at once, a
-//! time limit per search, and a memory of searches that ran past it.
+//! Index work within a budget: a bounded number of searches at once (a
+//! search waits at most the budget for its turn, then is told the server
+//! is busy), a time limit per search from when it starts, and a memory of
+//! searches that ran past it.
 //!
 //! tantivy cannot interrupt a segment's scoring, so a search past its time
 //! is answered 503 at once while its thread finishes the segment it is in
@@ -81,8 +83,8 @@ impl Budget {
         {
             return Err(self.too_slow());
         }
-        let start = Instant::now();
-        let deadline = start + self.time;
+        // Waiting for a permit has its own bound: a search queued behind
+        // others is "busy", never remembered as slow.
         let permit = tokio::time::timeout(self.time, self.permits.clone().acquire_owned())
             .await
             .ok()
@@ -93,13 +95,15 @@ impl Budget {
                     "the server is busy with other searches; try again shortly".to_owned(),
                 )
             })?;
+        // The budget runs from when the work starts, so only a search that
+        // itself ran past it is remembered as slow.
+        let deadline = Instant::now() + self.time;
         let task = tokio::task::spawn_blocking(move || {
             let out = work(deadline);
             drop(permit);
             out
         });
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, task).await {
+        match tokio::time::timeout(self.time, task).await {
             Ok(Ok(Ok(out))) => Ok(out),
             Ok(Ok(Err(e))) if e.status() == StatusCode::SERVICE_UNAVAILABLE => {
                 self.remember(key);

@@ -58,7 +58,8 @@ pub struct Config {
     /// Time a search may take; past it the answer is 503 and the same
     /// request is refused for ten minutes without running.
     pub search_budget: Duration,
-    /// Searches running at once at most (others wait within their budget).
+    /// Searches running at once at most (others wait at most
+    /// `search_budget` for their turn, then are answered 503 "busy").
     pub concurrent_searches: usize,
     /// After shutdown is asked for, requests in flight get this long.
     pub shutdown_grace: Duration,
