@@ -322,10 +322,9 @@ impl<C: tantivy::collector::Collector> tantivy::collector::Collector for Deadlin
 }
 
 /// [`Error::Deadline`] for a search [`Deadline`] stopped, else the error.
-fn expired(e: tantivy::TantivyError, s: &Search) -> Error {
+fn expired(e: tantivy::TantivyError) -> Error {
     match &e {
         tantivy::TantivyError::InternalError(m) if m == DEADLINE_PASSED => Error::Deadline,
-        _ if s.deadline.is_some_and(|d| std::time::Instant::now() >= d) => Error::Deadline,
         _ => Error::Index(e),
     }
 }
@@ -667,7 +666,7 @@ impl QuoteIndex {
         if s.limit == 0 || s.offset >= MAX_OFFSET {
             let total = searcher
                 .search(&query, &Deadline::new(Count, s.deadline))
-                .map_err(|e| expired(e, s))?;
+                .map_err(expired)?;
             return Ok(Results {
                 total,
                 quotes: Vec::new(),
@@ -684,7 +683,7 @@ impl QuoteIndex {
                         s.deadline,
                     ),
                 )
-                .map_err(|e| expired(e, s))?;
+                .map_err(expired)?;
             // Equal scores: newest first.
             // From the columnar date, not the document store.
             let date_of = |a: tantivy::DocAddress| -> i64 {
@@ -704,7 +703,7 @@ impl QuoteIndex {
             let top = TopDocs::with_limit(want).order_by_fast_field::<i64>("date", Order::Desc);
             let (top, total) = searcher
                 .search(&query, &Deadline::new((top, Count), s.deadline))
-                .map_err(|e| expired(e, s))?;
+                .map_err(expired)?;
             (top.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
         };
         let mut quotes = Vec::new();

@@ -49,12 +49,8 @@ impl Target {
                     path.display()
                 )
             })?;
-            return match Target::of(Some(&real))? {
-                // A link to a new path cannot happen (canonicalize needs
-                // the target), but keep the link's name out of it anyway.
-                t @ (Target::File(_) | Target::Through(_)) => Ok(t),
-                Target::Stdout => Ok(Target::File(real)),
-            };
+            // An existing path that is not a link: the rules below apply.
+            return Target::of(Some(&real));
         }
         if kind.is_dir() {
             anyhow::bail!(
