@@ -54,6 +54,23 @@ struct TypeScores {
     snippets: Tally,
 }
 
+/// The fold of page `key` out of `k`: its domain (WCXB's `domain`, else
+/// the url's host) by FNV-1a, the same on every machine and run, so a
+/// domain is never in two folds.
+pub(crate) fn domain_fold(truth: &Value, key: &str, k: u64) -> u64 {
+    let domain = truth["domain"].as_str().map(str::to_owned).or_else(|| {
+        let url = truth["url"].as_str()?;
+        let host = url.split("://").nth(1)?.split('/').next()?;
+        Some(host.trim_start_matches("www.").to_owned())
+    });
+    let d = domain.unwrap_or_else(|| key.to_owned());
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in d.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h % k.max(1)
+}
+
 /// The pages of a split: see [`Args::split`]. Domains (WCXB's `domain`,
 /// else the url's host) go to folds by a stable hash, so a domain is
 /// never on both sides.
@@ -62,23 +79,7 @@ fn split<'a>(
     keys: Vec<&'a String>,
     how: &str,
 ) -> Result<Vec<&'a String>> {
-    let domain = |key: &str| -> Option<String> {
-        let t = &truth[key];
-        t["domain"].as_str().map(str::to_owned).or_else(|| {
-            let url = t["url"].as_str()?;
-            let host = url.split("://").nth(1)?.split('/').next()?;
-            Some(host.trim_start_matches("www.").to_owned())
-        })
-    };
-    // FNV-1a: the same fold on every machine and run.
-    let fold = |key: &str, k: u64| -> u64 {
-        let d = domain(key).unwrap_or_else(|| key.to_owned());
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in d.bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        h % k
-    };
+    let fold = |key: &str, k: u64| -> u64 { domain_fold(&truth[key], key, k) };
     let by_domain = keys.iter().all(|k| truth[k.as_str()]["domain"].is_string());
     Ok(match how {
         "all" => keys,

@@ -19,6 +19,7 @@ mod ner;
 mod polnear;
 mod snippets;
 mod speaker_names;
+mod train_blocks;
 mod train_pos;
 mod train_quotes;
 
@@ -68,6 +69,9 @@ enum Command {
     EvalSpeakerNames(speaker_names::Args),
     /// Train the attribution tagger on PolNeAR train and write its weights.
     TrainQuotes(train_quotes::Args),
+    /// Train the block model choosing the main text of HTML pages (WCXB
+    /// dev and the 181 pages), cross-validated by domain with --folds.
+    TrainBlocks(train_blocks::Args),
     /// Attribution quality (exact/overlap P/R/F1, direct subset, speaker
     /// accuracy) and speed on PolNeAR dev.
     EvalQuotes(eval_quotes::Args),
@@ -85,6 +89,7 @@ fn main() -> Result<()> {
         Command::EvalNer(args) => ner::eval(&args),
         Command::EvalPos(args) => train_pos::eval(&args),
         Command::TrainQuotes(args) => train_quotes::run(&args),
+        Command::TrainBlocks(args) => train_blocks::run(&args),
         Command::EvalQuotes(args) => eval_quotes::run(&args),
         Command::EvalIdentity(args) => identity::run(&args),
         Command::EvalSpeakerNames(args) => speaker_names::run(&args),

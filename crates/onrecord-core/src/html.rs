@@ -1,6 +1,8 @@
 //! Main-content extraction from HTML: one streaming pass, then selection.
 
 mod classes;
+mod features;
+pub(crate) mod learned;
 mod meta;
 mod select;
 mod stream;
@@ -24,10 +26,15 @@ pub(crate) fn extract(
     html: &str,
     max_memory_bytes: usize,
     knobs: &Knobs,
+    model: Option<&learned::BlockModel>,
 ) -> Result<HtmlExtract, String> {
     let page = stream::scan(html, max_memory_bytes)?;
     let meta = Metadata::read(&page.meta);
-    let blocks = select::select(&page, meta.title.as_deref(), knobs);
+    let title = meta.title.as_deref();
+    let blocks = match model {
+        Some(model) => select::dedup(&page, &model.choose(&page, title, knobs)),
+        None => select::select(&page, title, knobs),
+    };
     let paragraphs = blocks.into_iter().map(|b| b.text.clone()).collect();
     let mut captions: Vec<Caption> = Vec::new();
     for raw in &page.captions {

@@ -26,6 +26,7 @@ mod entities;
 mod error;
 mod html;
 pub mod identity;
+mod logistic;
 mod perceptron;
 mod pos;
 mod quotes;
@@ -36,6 +37,9 @@ mod timex;
 
 #[doc(hidden)]
 pub use entities::ner::training as ner_training;
+pub use html::learned::BlockModel;
+#[doc(hidden)]
+pub use html::learned::training as block_training;
 #[doc(hidden)]
 pub use pos::training as pos_training;
 #[doc(hidden)]
@@ -46,6 +50,8 @@ pub use quotes::training as quote_training;
 pub fn debug_html_blocks(html: &str) -> String {
     html::debug_blocks(html)
 }
+
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -64,6 +70,17 @@ pub struct PipelineBuilder {
     raw_text: bool,
     quotes: bool,
     entities: bool,
+    blocks: BlockChooser,
+    block_bias: f32,
+}
+
+/// How the blocks of the main text of an HTML page are chosen.
+#[derive(Debug, Clone)]
+enum BlockChooser {
+    /// A learned block model.
+    Learned(Arc<BlockModel>),
+    /// Readability-style scoring of containers alone.
+    Readability,
 }
 
 impl Default for PipelineBuilder {
@@ -74,6 +91,10 @@ impl Default for PipelineBuilder {
             raw_text: false,
             quotes: true,
             entities: true,
+            // The learned chooser is not the default yet: see issue 17 and
+            // `cargo xtask train-blocks --folds 5`.
+            blocks: BlockChooser::Readability,
+            block_bias: 0.0,
         }
     }
 }
@@ -114,11 +135,31 @@ impl PipelineBuilder {
         self
     }
 
+    /// Choose the main text of HTML pages with a learned `model`, or with
+    /// the readability-style container scoring alone when `None` (the
+    /// default).
+    pub fn block_model(mut self, model: Option<Arc<BlockModel>>) -> Self {
+        self.blocks = model.map_or(BlockChooser::Readability, BlockChooser::Learned);
+        self
+    }
+
+    /// Added to the block model's score of "main text" for every block
+    /// (default 0; above 0 keeps more, below less). For tuning.
+    #[doc(hidden)]
+    pub fn block_bias(mut self, bias: f32) -> Self {
+        self.block_bias = bias;
+        self
+    }
+
     /// The pipeline.
     pub fn build(self) -> Pipeline {
+        let knobs = html::Knobs {
+            block_bias: self.block_bias,
+            ..html::Knobs::default()
+        };
         Pipeline {
             config: self,
-            knobs: html::Knobs::default(),
+            knobs,
         }
     }
 }
@@ -304,8 +345,13 @@ impl Pipeline {
         let hints = &doc.hints;
         let (text, captions, meta) = match &doc.body {
             Body::Html(html) => {
-                let extract = html::extract(html, self.config.html_memory_bytes, &self.knobs)
-                    .map_err(|reason| Error::Html { reason })?;
+                let model = match &self.config.blocks {
+                    BlockChooser::Learned(m) => Some(m.as_ref()),
+                    BlockChooser::Readability => None,
+                };
+                let extract =
+                    html::extract(html, self.config.html_memory_bytes, &self.knobs, model)
+                        .map_err(|reason| Error::Html { reason })?;
                 (
                     extract.paragraphs.join("\n\n"),
                     extract.captions,

@@ -163,7 +163,7 @@ impl Features {
         out
     }
 
-    fn at(&self, i: usize) -> &[u32] {
+    pub(crate) fn at(&self, i: usize) -> &[u32] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.ids[start..self.ends[i] as usize]
     }
@@ -593,6 +593,30 @@ impl Fixed<'_> {
     }
 }
 
+/// Serialises a linear model trained elsewhere (see [`crate::logistic`])
+/// in this module's format, so that [`Model`] reads and decodes it:
+/// `weights[k * labels + y]` is the weight of feature `ids[k]` for label
+/// `y`; transitions are `(labels + 1) x labels`, row `labels` the start.
+pub(crate) fn linear_bytes(
+    labels: usize,
+    ids: &[u32],
+    weights: Vec<f32>,
+    transitions: Vec<f32>,
+) -> Vec<u8> {
+    let mut index = IdMap::default();
+    for (k, &id) in ids.iter().enumerate() {
+        index.insert(id, k as u32);
+    }
+    Dense {
+        labels,
+        index,
+        weights,
+        transitions,
+        extra: String::new(),
+    }
+    .to_bytes()
+}
+
 /// Averaged weights straight out of training, before quantisation.
 struct Dense {
     labels: usize,
@@ -820,6 +844,19 @@ impl Trainer {
     /// One perceptron step on a sequence; returns the number of wrong
     /// labels.
     pub(crate) fn learn(&mut self, feats: &Features, gold: &[usize], fixed: &Fixed<'_>) -> usize {
+        self.learn_weighted(feats, gold, fixed, None)
+    }
+
+    /// [`Trainer::learn`] where a mistake at position `i` moves the
+    /// weights by `weights[i]` instead of 1 (cost-sensitive: a long
+    /// paragraph wrongly dropped costs more than a one-word link).
+    pub(crate) fn learn_weighted(
+        &mut self,
+        feats: &Features,
+        gold: &[usize],
+        fixed: &Fixed<'_>,
+        weights: Option<&[f32]>,
+    ) -> usize {
         let l = self.labels;
         let mut em = vec![0.0; feats.len() * l];
         for i in 0..feats.len() {
@@ -838,20 +875,21 @@ impl Trainer {
         for i in 0..gold.len() {
             let prev_g = if i == 0 { l } else { gold[i - 1] };
             let prev_p = if i == 0 { l } else { pred[i - 1] };
+            let w = weights.and_then(|w| w.get(i)).copied().unwrap_or(1.0);
             if pred[i] != gold[i] {
                 wrong += 1;
                 for &id in feats.at(i) {
-                    self.update(id, gold[i], 1.0);
-                    self.update(id, pred[i], -1.0);
+                    self.update(id, gold[i], w);
+                    self.update(id, pred[i], -w);
                 }
             }
             if pred[i] != gold[i] || prev_g != prev_p {
                 let g = prev_g * l + gold[i];
                 let p = prev_p * l + pred[i];
-                self.transitions[g] += 1.0;
-                self.trans_acc[g] += self.step;
-                self.transitions[p] -= 1.0;
-                self.trans_acc[p] -= self.step;
+                self.transitions[g] += w;
+                self.trans_acc[g] += self.step * f64::from(w);
+                self.transitions[p] -= w;
+                self.trans_acc[p] -= self.step * f64::from(w);
             }
         }
         self.step += 1.0;

@@ -13,7 +13,7 @@ use regex::Regex;
 
 use crate::html::stream::{Block, ElementInfo, Page, Tag};
 
-fn chars(s: &str) -> usize {
+pub(crate) fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
@@ -81,6 +81,8 @@ pub(crate) struct Knobs {
     /// Chrome elements holding more than this share of the page's text are
     /// wrappers, not chrome.
     pub(crate) wrapper_share: f64,
+    /// Added to the learned model's score of "main text" for every block.
+    pub(crate) block_bias: f32,
 }
 
 impl Default for Knobs {
@@ -91,6 +93,7 @@ impl Default for Knobs {
             max_link_density: 0.5,
             chrome_line_max_chars: 100,
             wrapper_share: 0.4,
+            block_bias: 0.0,
         }
     }
 }
@@ -107,14 +110,24 @@ fn initial_score(tag: Tag) -> f64 {
 
 /// Text size of every element: characters of the blocks inside it, from
 /// prefix sums over blocks sorted by element id.
-struct Sizes {
+pub(crate) struct Sizes {
     ids: Vec<u32>,
     prefix: Vec<usize>,
 }
 
 impl Sizes {
-    fn new(blocks: &[Block], weigh: impl Fn(&Block) -> usize) -> Sizes {
-        let mut pairs: Vec<(u32, usize)> = blocks.iter().map(|b| (b.element, weigh(b))).collect();
+    pub(crate) fn new(blocks: &[Block], weigh: impl Fn(&Block) -> usize) -> Sizes {
+        let weights: Vec<usize> = blocks.iter().map(weigh).collect();
+        Sizes::weighted(blocks, &weights)
+    }
+
+    /// Sizes where block `i` weighs `weights[i]`.
+    pub(crate) fn weighted(blocks: &[Block], weights: &[usize]) -> Sizes {
+        let mut pairs: Vec<(u32, usize)> = blocks
+            .iter()
+            .zip(weights)
+            .map(|(b, &w)| (b.element, w))
+            .collect();
         pairs.sort_unstable();
         let mut prefix = Vec::with_capacity(pairs.len() + 1);
         prefix.push(0);
@@ -129,7 +142,12 @@ impl Sizes {
         }
     }
 
-    fn of(&self, info: &ElementInfo, id: u32) -> usize {
+    /// The whole page's size.
+    pub(crate) fn total(&self) -> usize {
+        self.prefix.last().copied().unwrap_or(0)
+    }
+
+    pub(crate) fn of(&self, info: &ElementInfo, id: u32) -> usize {
         let lo = self.ids.partition_point(|&x| x < id);
         let hi = self.ids.partition_point(|&x| x <= info.last_descendant);
         self.prefix[hi] - self.prefix[lo.min(hi)]
@@ -166,19 +184,40 @@ fn chrome_ancestry(page: &Page, share: f64) -> Vec<bool> {
 
 /// Picks the paragraphs of the main text, in document order.
 pub(crate) fn select<'a>(page: &'a Page, title: Option<&str>, knobs: &Knobs) -> Vec<&'a Block> {
+    let mask = select_mask(page, title, knobs);
+    dedup(page, &mask)
+}
+
+/// The blocks marked in `mask`, in document order, each text of 20
+/// characters or more kept once (a repeated standfirst or pull-quote).
+pub(crate) fn dedup<'a>(page: &'a Page, mask: &[bool]) -> Vec<&'a Block> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    page.blocks
+        .iter()
+        .zip(mask)
+        .filter(|&(_, &keep)| keep)
+        .map(|(b, _)| b)
+        .filter(|b| chars(&b.text) < 20 || seen.insert(b.text.as_str()))
+        .collect()
+}
+
+/// The readability-style choice, one flag per block of the page.
+pub(crate) fn select_mask(page: &Page, title: Option<&str>, knobs: &Knobs) -> Vec<bool> {
+    let mut mask = vec![false; page.blocks.len()];
     let elements = &page.elements;
     if page.blocks.is_empty() || elements.is_empty() {
-        return Vec::new();
+        return mask;
     }
     let chrome = chrome_ancestry(page, knobs.wrapper_share);
-    let blocks: Vec<&Block> = page
+    let blocks: Vec<(usize, &Block)> = page
         .blocks
         .iter()
-        .filter(|b| !chrome.get(b.element as usize).copied().unwrap_or(false))
+        .enumerate()
+        .filter(|(_, b)| !chrome.get(b.element as usize).copied().unwrap_or(false))
         .collect();
     let blocks = &blocks;
     let mut scores: HashMap<u32, f64> = HashMap::new();
-    for &block in blocks {
+    for &(_, block) in blocks {
         if block.quote_box || matches!(block.tag, Tag::Heading(_) | Tag::Li | Tag::OtherBlock) {
             continue;
         }
@@ -218,16 +257,15 @@ pub(crate) fn select<'a>(page: &'a Page, title: Option<&str>, knobs: &Knobs) -> 
         }
     }
     if scores.is_empty() {
-        return blocks
-            .iter()
-            .copied()
-            .filter(|b| keep_block(b, page, None, title, knobs))
-            .collect();
+        for &(i, b) in blocks {
+            mask[i] = keep_block(b, page, None, title, knobs);
+        }
+        return mask;
     }
     // Link density of each candidate, from the blocks inside it.
     let link_density = |container: u32| -> f64 {
         let (mut total, mut linked) = (0usize, 0usize);
-        for b in blocks.iter() {
+        for (_, b) in blocks.iter() {
             if inside(elements, container, b.element) {
                 total += chars(&b.text);
                 linked += b.link_chars;
@@ -255,7 +293,7 @@ pub(crate) fn select<'a>(page: &'a Page, title: Option<&str>, knobs: &Knobs) -> 
             }
         }
         // Paragraph siblings: text blocks directly under the parent.
-        for b in blocks.iter() {
+        for (_, b) in blocks.iter() {
             if elements
                 .get(b.block_element as usize)
                 .is_some_and(|e| e.parent == parent)
@@ -268,18 +306,29 @@ pub(crate) fn select<'a>(page: &'a Page, title: Option<&str>, knobs: &Knobs) -> 
             }
         }
     }
-    let mut seen: HashSet<&str> = HashSet::new();
-    blocks
+    for &(i, b) in blocks {
+        mask[i] = containers
+            .iter()
+            .find(|&&c| inside(elements, c, b.element))
+            .is_some_and(|&c| keep_block(b, page, Some(c), title, knobs));
+    }
+    mask
+}
+
+/// For every block, whether it sits under chrome that is not a wrapper
+/// (see [`chrome_ancestry`]).
+pub(crate) fn chrome_blocks(page: &Page, knobs: &Knobs) -> Vec<bool> {
+    let chrome = chrome_ancestry(page, knobs.wrapper_share);
+    page.blocks
         .iter()
-        .copied()
-        .filter(|b| {
-            containers
-                .iter()
-                .find(|&&c| inside(elements, c, b.element))
-                .is_some_and(|&c| keep_block(b, page, Some(c), title, knobs))
-        })
-        .filter(|b| chars(&b.text) < 20 || seen.insert(b.text.as_str()))
+        .map(|b| chrome.get(b.element as usize).copied().unwrap_or(false))
         .collect()
+}
+
+/// Whether `text` is a short line of page chrome ("Advertisement",
+/// "Read more", "Share").
+pub(crate) fn chrome_line(text: &str, knobs: &Knobs) -> bool {
+    chars(text) <= knobs.chrome_line_max_chars && CHROME_LINE.is_match(text)
 }
 
 fn keep_block(

@@ -125,6 +125,12 @@ pub(crate) struct ElementInfo {
     pub(crate) weight: i8,
     /// Chrome by class or tag (share bar, related links, `<nav>`).
     pub(crate) chrome: bool,
+    /// Where this element's class/id tokens start in [`Page::tokens`].
+    pub(crate) tokens_start: u32,
+    /// How many class/id tokens it has.
+    pub(crate) tokens_len: u8,
+    /// Hash of the tag name (`ul`, `aside`, `span`): finer than [`Tag`].
+    pub(crate) name: u64,
 }
 
 /// A run of text between two block boundaries.
@@ -173,6 +179,51 @@ pub(crate) struct Page {
     pub(crate) elements: Vec<ElementInfo>,
     pub(crate) captions: Vec<RawCaption>,
     pub(crate) meta: PageMeta,
+    /// Hashed class and id tokens of every element, element after element
+    /// (see [`ElementInfo::tokens_start`]).
+    pub(crate) tokens: Vec<u64>,
+}
+
+impl Page {
+    /// The hashed class/id tokens of element `id`.
+    pub(crate) fn tokens_of(&self, id: u32) -> &[u64] {
+        self.elements.get(id as usize).map_or(&[], |e| {
+            let start = e.tokens_start as usize;
+            self.tokens
+                .get(start..start + usize::from(e.tokens_len))
+                .unwrap_or(&[])
+        })
+    }
+}
+
+/// Class/id tokens kept per element: enough for any real class list,
+/// bounded for a hostile one.
+const MAX_TOKENS: usize = 12;
+
+/// Splits `class` and `id` into lowercase word tokens and pushes their
+/// hashes. Tokens holding digits (`col-8`, CSS-module hashes like
+/// `sc-1x2y3z`) and one-letter tokens say nothing that carries over to
+/// another site, so they are left out.
+fn push_tokens(out: &mut Vec<u64>, parts: [&str; 2]) -> u8 {
+    let mut n = 0u8;
+    for part in parts {
+        for token in part.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if usize::from(n) >= MAX_TOKENS {
+                return n;
+            }
+            if token.len() < 2 || token.len() > 24 || token.bytes().any(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let mut lower = [0u8; 24];
+            for (d, b) in lower.iter_mut().zip(token.bytes()) {
+                *d = b.to_ascii_lowercase();
+            }
+            let word = std::str::from_utf8(&lower[..token.len()]).unwrap_or("");
+            out.push(crate::perceptron::hash(word));
+            n += 1;
+        }
+    }
+    n
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -403,6 +454,11 @@ impl State {
         if flags & F_CAPTION != 0 && parent_flags & F_CAPTION == 0 {
             self.in_caption_credit = false;
         }
+        let tokens_start = u32::try_from(self.page.tokens.len()).unwrap_or(u32::MAX);
+        let tokens_len = push_tokens(
+            &mut self.page.tokens,
+            [class.as_deref().unwrap_or(""), id.as_deref().unwrap_or("")],
+        );
         let id = u32::try_from(self.page.elements.len()).unwrap_or(u32::MAX);
         let parent = self.stack.last().map_or(id, |f| f.id);
         self.page.elements.push(ElementInfo {
@@ -411,6 +467,9 @@ impl State {
             tag,
             weight,
             chrome,
+            tokens_start,
+            tokens_len,
+            name: crate::perceptron::hash(name),
         });
         if tag == Tag::A {
             self.link_depth += 1;
