@@ -54,6 +54,19 @@ struct TypeScores {
     snippets: Tally,
 }
 
+/// The HTML of page `key` of a set in the benchmark's layout
+/// (`html/<key>.html.gz`).
+pub(crate) fn read_page(dir: &std::path::Path, key: &str) -> Result<String> {
+    let path = dir.join("html").join(format!("{key}.html.gz"));
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(
+        std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?,
+    )
+    .read_to_string(&mut html)
+    .with_context(|| format!("reading {}", path.display()))?;
+    Ok(html)
+}
+
 /// The fold of page `key` out of `k`: its domain (WCXB's `domain`, else
 /// the url's host) by FNV-1a, the same on every machine and run, so a
 /// domain is never in two folds.
@@ -131,12 +144,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let keys = split(&truth, keys, &args.split)?;
     let mut pages = Vec::new();
     for key in &keys {
-        let path = dir.join("html").join(format!("{key}.html.gz"));
-        let mut html = String::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(&path)?)
-            .read_to_string(&mut html)
-            .with_context(|| format!("reading {}", path.display()))?;
-        pages.push(html);
+        pages.push(read_page(&dir, key)?);
     }
     let pipeline = Pipeline::default();
     let docs: Vec<Document> = pages

@@ -8,7 +8,6 @@
 //! two words: when that word sequence does).
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,7 +17,7 @@ use onrecord_core::{BlockModel, Body, Document, Pipeline};
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::html_eval::domain_fold;
+use crate::html_eval::{domain_fold, read_page};
 use crate::metric::{page_counts, summary};
 use crate::snippets::{Tally, words};
 
@@ -103,11 +102,7 @@ fn load_set(set: &'static str, dir: &Path) -> Result<Vec<Page>> {
     keys.sort();
     let mut pages = Vec::new();
     for key in keys {
-        let path = dir.join("html").join(format!("{key}.html.gz"));
-        let mut html = String::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(&path)?)
-            .read_to_string(&mut html)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let html = read_page(dir, key)?;
         let t = &truth[key.as_str()];
         let sn = snippets.get(key.as_str());
         pages.push(Page {

@@ -28,7 +28,12 @@ pub(crate) fn extract(
     knobs: &Knobs,
     model: Option<&learned::BlockModel>,
 ) -> Result<HtmlExtract, String> {
-    let page = stream::scan(html, max_memory_bytes)?;
+    let layout = if model.is_some() {
+        stream::Layout::Full
+    } else {
+        stream::Layout::Basic
+    };
+    let page = stream::scan(html, max_memory_bytes, layout)?;
     let meta = Metadata::read(&page.meta);
     let title = meta.title.as_deref();
     let blocks = match model {
@@ -61,7 +66,7 @@ pub(crate) fn extract(
 /// A dump of the blocks of a page with their element chain, for tuning.
 pub(crate) fn debug_blocks(html: &str) -> String {
     use std::fmt::Write;
-    let Ok(page) = stream::scan(html, 64 << 20) else {
+    let Ok(page) = stream::scan(html, 64 << 20, stream::Layout::Basic) else {
         return String::from("parse error");
     };
     let mut out = String::new();

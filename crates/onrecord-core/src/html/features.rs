@@ -5,7 +5,7 @@
 //! readability-style choice ([`super::select`]) made of it and of its
 //! neighbours. All features are hashed ids for [`crate::perceptron`].
 
-use crate::html::select::{Knobs, Sizes, chars, chrome_blocks, chrome_line, select_mask};
+use crate::html::select::{Knobs, Sizes, chars, chrome_blocks, chrome_line, select_under};
 use crate::html::stream::{Block, Page, Tag};
 use crate::perceptron::{Features, Fx};
 
@@ -172,8 +172,8 @@ enum Against {
 /// The features of every block of `page`, one position per block.
 pub(crate) fn features(page: &Page, title: Option<&str>, knobs: &Knobs) -> Features {
     let blocks = &page.blocks;
-    let chosen = select_mask(page, title, knobs);
     let chrome = chrome_blocks(page, knobs);
+    let chosen = select_under(page, title, knobs, &chrome);
     let sizes = Sizes::new(blocks, |b| chars(&b.text));
     let links = Sizes::new(blocks, |b| b.link_chars);
     let total = sizes.total().max(1);

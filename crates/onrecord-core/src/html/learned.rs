@@ -97,7 +97,7 @@ pub mod training {
     /// The blocks of `html` and their features; `None` when the page does
     /// not parse.
     pub fn sample(html: &str) -> Option<Sample> {
-        let page = stream::scan(html, 64 << 20).ok()?;
+        let page = stream::scan(html, 64 << 20, stream::Layout::Full).ok()?;
         let meta = crate::html::Metadata::read(&page.meta);
         let features = features(&page, meta.title.as_deref(), &Knobs::default());
         Some(Sample {

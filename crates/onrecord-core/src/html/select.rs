@@ -203,17 +203,28 @@ pub(crate) fn dedup<'a>(page: &'a Page, mask: &[bool]) -> Vec<&'a Block> {
 
 /// The readability-style choice, one flag per block of the page.
 pub(crate) fn select_mask(page: &Page, title: Option<&str>, knobs: &Knobs) -> Vec<bool> {
+    select_under(page, title, knobs, &chrome_blocks(page, knobs))
+}
+
+/// [`select_mask`] where `chrome[i]` says whether block `i` is under
+/// chrome ([`chrome_blocks`], computed once by a caller that needs it
+/// too).
+pub(crate) fn select_under(
+    page: &Page,
+    title: Option<&str>,
+    knobs: &Knobs,
+    chrome: &[bool],
+) -> Vec<bool> {
     let mut mask = vec![false; page.blocks.len()];
     let elements = &page.elements;
     if page.blocks.is_empty() || elements.is_empty() {
         return mask;
     }
-    let chrome = chrome_ancestry(page, knobs.wrapper_share);
     let blocks: Vec<(usize, &Block)> = page
         .blocks
         .iter()
         .enumerate()
-        .filter(|(_, b)| !chrome.get(b.element as usize).copied().unwrap_or(false))
+        .filter(|&(i, _)| !chrome.get(i).copied().unwrap_or(false))
         .collect();
     let blocks = &blocks;
     let mut scores: HashMap<u32, f64> = HashMap::new();

@@ -250,6 +250,18 @@ struct State {
     link_depth: u32,
     page: Page,
     in_caption_credit: bool,
+    /// Keep class/id tokens and tag-name hashes ([`Layout::Full`]).
+    layout: bool,
+}
+
+/// How much of each element's layout the pass keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// What the readability-style choice reads.
+    Basic,
+    /// Also the class/id tokens and tag names the block model reads
+    /// (work the readability-style choice does not pay for).
+    Full,
 }
 
 impl State {
@@ -455,10 +467,14 @@ impl State {
             self.in_caption_credit = false;
         }
         let tokens_start = u32::try_from(self.page.tokens.len()).unwrap_or(u32::MAX);
-        let tokens_len = push_tokens(
-            &mut self.page.tokens,
-            [class.as_deref().unwrap_or(""), id.as_deref().unwrap_or("")],
-        );
+        let tokens_len = if self.layout {
+            push_tokens(
+                &mut self.page.tokens,
+                [class.as_deref().unwrap_or(""), id.as_deref().unwrap_or("")],
+            )
+        } else {
+            0
+        };
         let id = u32::try_from(self.page.elements.len()).unwrap_or(u32::MAX);
         let parent = self.stack.last().map_or(id, |f| f.id);
         self.page.elements.push(ElementInfo {
@@ -469,7 +485,11 @@ impl State {
             chrome,
             tokens_start,
             tokens_len,
-            name: crate::perceptron::hash(name),
+            name: if self.layout {
+                crate::perceptron::hash(name)
+            } else {
+                0
+            },
         });
         if tag == Tag::A {
             self.link_depth += 1;
@@ -572,8 +592,11 @@ pub(crate) fn clean_text(raw: &str) -> String {
 }
 
 /// Streams `html` once and returns its blocks and metadata.
-pub(crate) fn scan(html: &str, max_memory_bytes: usize) -> Result<Page, String> {
-    let state = Rc::new(RefCell::new(State::default()));
+pub(crate) fn scan(html: &str, max_memory_bytes: usize, layout: Layout) -> Result<Page, String> {
+    let state = Rc::new(RefCell::new(State {
+        layout: layout == Layout::Full,
+        ..State::default()
+    }));
     {
         let on_element = Rc::clone(&state);
         let on_text = Rc::clone(&state);
