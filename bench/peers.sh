@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Side-by-side main-text extraction on the 181 benchmark pages, one thread:
 # onrecord, trafilatura and resiliparse (from PyPI, into bench/.venv).
-# Usage: bash bench/peers.sh   (needs ../shared/data beside the checkout)
+# Usage: bash bench/peers.sh [DIR [eval-html options]]   (DIR: a set in the
+# benchmark's layout, default the 181 pages; e.g. ../shared/data/wcxb-dev
+# --type article; needs ../shared/data beside the checkout)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data="${ONRECORD_SHARED:-$PWD/../shared}/data/article-extraction-benchmark"
+data="${1:-${ONRECORD_SHARED:-$PWD/../shared}/data/article-extraction-benchmark}"
+shift || true
 venv=bench/.venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
@@ -12,9 +15,9 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 out=$(mktemp -d)
 "$venv/bin/python" bench/peers.py "$data" "$out"
-cargo xtask eval-html --dir "$data" --repeat 5
+cargo xtask eval-html --dir "$data" --repeat 5 "$@"
 for peer in trafilatura trafilatura-precision resiliparse; do
   echo "== $peer"
-  cargo xtask eval-html --dir "$data" --predictions "$out/$peer.json" --repeat 0
+  cargo xtask eval-html --dir "$data" --predictions "$out/$peer.json" --repeat 0 "$@"
   cat "$out/$peer.speed"
 done

@@ -1,16 +1,18 @@
 //! `cargo xtask eval-html`: quality and speed of main-text extraction on
 //! the 181 pages of the article-extraction-benchmark, or any set in its
 //! layout (`--data ../shared/data/wcxb-dev`): overall, per page type, and
-//! WCXB's `with`/`without` snippets where the set has them.
+//! WCXB's `with`/`without` snippets where the set has them, and the
+//! title, author and date where the truth has them.
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use onrecord_core::{Body, Document, Pipeline};
+use onrecord_core::{Body, Document, MetaRule, Pipeline};
 use serde_json::Value;
 
+use crate::meta_score::{Meta, MetaTally};
 use crate::metric::{page_counts, page_f1, summary};
 use crate::snippets::Tally;
 
@@ -44,6 +46,14 @@ pub(crate) struct Args {
     /// Print the extracted text of this page id.
     #[arg(long)]
     show: Option<String>,
+    /// Choose blocks by the readability-style container scoring alone,
+    /// without the learned block model.
+    #[arg(long)]
+    readability: bool,
+    /// Turn this metadata rule off (repeatable): headline-title,
+    /// site-suffix, byline, shown-date, url-date.
+    #[arg(long = "without-meta")]
+    without_meta: Vec<String>,
 }
 
 /// The scores of one page type.
@@ -146,31 +156,56 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     for key in &keys {
         pages.push(read_page(&dir, key)?);
     }
-    let pipeline = Pipeline::default();
+    let mut rules_off = Vec::new();
+    for name in &args.without_meta {
+        rules_off.push(MetaRule::from_name(name).with_context(|| {
+            let names: Vec<&str> = MetaRule::ALL.iter().map(|r| r.name()).collect();
+            format!("--without-meta: one of {}, not {name:?}", names.join(", "))
+        })?);
+    }
+    let builder = || {
+        let mut b = Pipeline::builder();
+        if args.readability {
+            b = b.block_model(None);
+        }
+        for &rule in &rules_off {
+            b = b.without_meta_rule(rule);
+        }
+        b
+    };
+    let pipeline = builder().build();
     let docs: Vec<Document> = pages
         .iter()
         .map(|h| Document::new(Body::Html(h.clone())))
         .collect();
     let mut predictions = Vec::new();
+    // Metadata of each page: from the prediction file when it gives any.
+    let mut metas: Vec<Meta> = Vec::new();
     if let Some(path) = &args.predictions {
         let given: serde_json::Map<String, Value> = serde_json::from_slice(&std::fs::read(path)?)?;
         for key in &keys {
-            predictions.push(
-                given[key.as_str()]["articleBody"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_owned(),
-            );
+            let page = &given[key.as_str()];
+            predictions.push(page["articleBody"].as_str().unwrap_or("").to_owned());
+            metas.push(Meta::from_json(page));
         }
     }
     for doc in docs.iter().skip(predictions.len()) {
-        predictions.push(match pipeline.process(doc) {
-            Ok(r) => r.text,
+        let (text, meta) = match pipeline.process(doc) {
+            Ok(r) => (
+                r.text,
+                Meta {
+                    title: r.title,
+                    author: r.author,
+                    date: r.date,
+                },
+            ),
             Err(e) => {
                 eprintln!("error: {e}");
-                String::new()
+                (String::new(), Meta::default())
             }
-        });
+        };
+        predictions.push(text);
+        metas.push(meta);
     }
     let mut counts = Vec::new();
     let mut scored: Vec<(f64, &str)> = Vec::new();
@@ -185,7 +220,12 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             .collect()
     };
     let mut all_snippets = Tally::default();
-    for ((key, pred), _) in keys.iter().zip(&predictions).zip(&pages) {
+    let mut meta_tally = MetaTally::default();
+    let mut any_meta = false;
+    for ((key, pred), meta) in keys.iter().zip(&predictions).zip(&metas) {
+        let gold_meta = Meta::from_json(&truth[key.as_str()]);
+        any_meta |= gold_meta.title.is_some() && truth[key.as_str()].get("author").is_some();
+        meta_tally.add(&gold_meta, meta);
         let truth_text = truth[key.as_str()]["articleBody"].as_str().unwrap_or("");
         let c = page_counts(truth_text, pred);
         counts.push(c);
@@ -198,7 +238,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             all_snippets.add(pred, &with, &without);
         }
         if args.show.as_deref() == Some(key.as_str()) {
-            println!("=== predicted\n{pred}\n=== truth\n{truth_text}\n===");
+            println!(
+                "=== metadata\npredicted {meta:?}\ntruth     {gold_meta:?}\n=== predicted\n{pred}\n=== truth\n{truth_text}\n==="
+            );
             let idx = keys.iter().position(|k| k == key).unwrap_or(0);
             println!("{}", onrecord_core::debug_html_blocks(&pages[idx]));
         }
@@ -213,6 +255,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         println!(
             "snippets: with found {w:.3}, without present {wo:.3}, pages passing all {pass:.3}"
         );
+    }
+    if any_meta {
+        println!("{}", meta_tally.lines());
     }
     if by_type.len() > 1 || !snippets.is_empty() {
         println!(
@@ -245,17 +290,31 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     if let Some(out) = &args.output {
         let map: serde_json::Map<String, Value> = keys
             .iter()
-            .zip(&predictions)
-            .map(|(k, p)| ((*k).clone(), serde_json::json!({ "articleBody": p })))
+            .zip(predictions.iter().zip(&metas))
+            .map(|(k, (p, m))| {
+                let row = serde_json::json!({
+                    "articleBody": p,
+                    "title": m.title.as_deref().unwrap_or(""),
+                    "author": m.author.as_deref().unwrap_or(""),
+                    "date": m.date.as_deref().unwrap_or(""),
+                });
+                ((*k).clone(), row)
+            })
             .collect();
         std::fs::write(out, serde_json::to_string(&map)?)?;
     }
     if args.repeat > 0 {
         let bytes: usize = pages.iter().map(String::len).sum();
-        let extraction = Pipeline::builder().quotes(false).entities(false).build();
-        let no_entities = Pipeline::builder().entities(false).build();
+        let extraction = builder().quotes(false).entities(false).build();
+        let readability = builder()
+            .block_model(None)
+            .quotes(false)
+            .entities(false)
+            .build();
+        let no_entities = builder().entities(false).build();
         let configs = [
             ("text and metadata", &extraction),
+            ("text and metadata, readability-style blocks", &readability),
             ("text, metadata and quotes (no entities)", &no_entities),
             (
                 "whole pipeline (quotes, entities, amounts, dates)",
@@ -264,8 +323,8 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         ];
         // Rounds interleave the configurations, so that a slow spell of a
         // shared machine falls on all of them alike.
-        let mut secs = [0f64; 3];
-        let mut nonempty = [0usize; 3];
+        let mut secs = [0f64; 4];
+        let mut nonempty = [0usize; 4];
         for _ in 0..args.repeat {
             for (k, (_, p)) in configs.iter().enumerate() {
                 let start = Instant::now();
@@ -287,7 +346,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         }
         println!(
             "entities, amounts and dates cost {:.1}% of the throughput with quotes",
-            100.0 * (1.0 - secs[1] / secs[2])
+            100.0 * (1.0 - secs[2] / secs[3])
         );
     }
     Ok(())

@@ -14,6 +14,7 @@ mod html_eval;
 mod identity;
 mod load;
 mod make_warc;
+mod meta_score;
 mod metric;
 mod ner;
 mod polnear;

@@ -15,7 +15,7 @@ static SLASHED: LazyLock<Regex> = LazyLock::new(|| {
 
 static WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(\d{4})\b",
+        r"(?i)\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*[.,]?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(\d{4})\b",
     )
     .unwrap_or_else(|e| panic!("bad regex: {e}"))
 });
@@ -102,6 +102,7 @@ mod tests {
             ("2019/11/9", Some("2019-11-09")),
             ("November 19, 2019", Some("2019-11-19")),
             ("19 Nov 2019", Some("2019-11-19")),
+            ("19 Dec, 2025", Some("2025-12-19")),
             ("Tue, 19th November 2019 10:00", Some("2019-11-19")),
             ("2019-13-40", None),
             ("yesterday", None),

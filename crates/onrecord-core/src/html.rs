@@ -4,10 +4,12 @@ mod classes;
 mod features;
 pub(crate) mod learned;
 mod meta;
+mod meta_text;
 mod select;
 mod stream;
 
-pub(crate) use meta::Metadata;
+pub use meta::MetaRule;
+pub(crate) use meta::{MetaRules, Metadata};
 pub(crate) use select::Knobs;
 
 use crate::captions::{clean_credit, split_credit};
@@ -34,7 +36,7 @@ pub(crate) fn extract(
         stream::Layout::Basic
     };
     let page = stream::scan(html, max_memory_bytes, layout)?;
-    let meta = Metadata::read(&page.meta);
+    let meta = Metadata::read(&page, knobs.meta_rules);
     let title = meta.title.as_deref();
     let blocks = match model {
         Some(model) => select::dedup(&page, &model.choose(&page, title, knobs)),

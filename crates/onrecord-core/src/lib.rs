@@ -37,6 +37,7 @@ mod timex;
 
 #[doc(hidden)]
 pub use entities::ner::training as ner_training;
+pub use html::MetaRule;
 pub use html::learned::BlockModel;
 #[doc(hidden)]
 pub use html::learned::training as block_training;
@@ -72,6 +73,7 @@ pub struct PipelineBuilder {
     entities: bool,
     blocks: BlockChooser,
     block_bias: f32,
+    meta_rules: html::MetaRules,
 }
 
 /// How the blocks of the main text of an HTML page are chosen.
@@ -91,10 +93,11 @@ impl Default for PipelineBuilder {
             raw_text: false,
             quotes: true,
             entities: true,
-            // The learned chooser is not the default yet: see issue 17 and
-            // `cargo xtask train-blocks --folds 5`.
-            blocks: BlockChooser::Readability,
+            // Out of fold on WCXB dev the learned chooser beats the
+            // readability-style one on every page type (docs/record.md).
+            blocks: BlockModel::embedded().map_or(BlockChooser::Readability, BlockChooser::Learned),
             block_bias: 0.0,
+            meta_rules: html::MetaRules::default(),
         }
     }
 }
@@ -135,9 +138,9 @@ impl PipelineBuilder {
         self
     }
 
-    /// Choose the main text of HTML pages with a learned `model`, or with
-    /// the readability-style container scoring alone when `None` (the
-    /// default).
+    /// Choose the main text of HTML pages with a learned `model` (by
+    /// default the committed [`BlockModel::embedded`]), or with the
+    /// readability-style container scoring alone when `None`.
     pub fn block_model(mut self, model: Option<Arc<BlockModel>>) -> Self {
         self.blocks = model.map_or(BlockChooser::Readability, BlockChooser::Learned);
         self
@@ -151,10 +154,17 @@ impl PipelineBuilder {
         self
     }
 
+    /// Turns a metadata rule off, to measure what it is worth.
+    pub fn without_meta_rule(mut self, rule: MetaRule) -> Self {
+        self.meta_rules = self.meta_rules.without(rule);
+        self
+    }
+
     /// The pipeline.
     pub fn build(self) -> Pipeline {
         let knobs = html::Knobs {
             block_bias: self.block_bias,
+            meta_rules: self.meta_rules,
             ..html::Knobs::default()
         };
         Pipeline {

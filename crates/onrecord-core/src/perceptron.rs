@@ -431,9 +431,10 @@ impl Model {
         out.clear();
         out.resize(feats.len() * l, 0.0);
         match &self.weights {
-            // The label counts of the quote, entity and part-of-speech
-            // taggers get their own unrolled sums.
+            // The label counts of the block, quote, entity and
+            // part-of-speech models get their own unrolled sums.
             Weights::Inline(table) => match l {
+                2 => table.emissions::<2>(feats, out),
                 3 => table.emissions::<3>(feats, out),
                 6 => table.emissions::<6>(feats, out),
                 9 => table.emissions::<9>(feats, out),

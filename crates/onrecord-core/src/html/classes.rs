@@ -85,6 +85,119 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Reads `class` and `id` of one element with tag `tag`.
+/// What an element's attributes say it holds of the page's metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MetaRole {
+    /// The byline: the author's name, often with the date.
+    Byline,
+    /// The date of publication as shown to the reader.
+    Date,
+}
+
+/// Class words of a shown date; a class is cut into words at `-`, `_`
+/// and white space ("entry-date", "post_meta").
+const DATE_WORDS: [&str; 8] = [
+    "date",
+    "dateline",
+    "timestamp",
+    "published",
+    "pubdate",
+    "posted",
+    "time",
+    "meta",
+];
+
+/// Substrings of a byline's class: class names such as
+/// `styles_dateAndAuthorContainer__JAvHP` or `postAuthorName` count.
+const BYLINE_PARTS: [&str; 5] = ["author", "byline", "by-line", "writer", "contributor"];
+
+/// Substrings of a byline-looking class that mean something else: a
+/// comment's author, an author's biography box or page.
+const NOT_BYLINE_PARTS: [&str; 15] = [
+    "comment",
+    "reply",
+    "review",
+    "bio",
+    "avatar",
+    "image",
+    "img",
+    "photo",
+    "social",
+    "follow",
+    "more-from",
+    "authorit",
+    "box",
+    "card",
+    "about",
+];
+
+/// The metadata role of an element from its `class`, `id`, `rel` and
+/// `itemprop`, and of a link from its `href` (`/author/ana-cruz`): a
+/// byline or a shown date, or neither. Plain substring tests: this runs
+/// on every element.
+pub(crate) fn meta_role(
+    class: &str,
+    id: &str,
+    rel: &str,
+    itemprop: &str,
+    href: &str,
+) -> Option<MetaRole> {
+    if rel.eq_ignore_ascii_case("author")
+        || itemprop.eq_ignore_ascii_case("author")
+        || href.contains("/author/")
+        || href.contains("/authors/")
+    {
+        return Some(MetaRole::Byline);
+    }
+    if itemprop.eq_ignore_ascii_case("datePublished") {
+        return Some(MetaRole::Date);
+    }
+    if class.is_empty() && id.is_empty() {
+        return None;
+    }
+    let mut both = String::with_capacity(class.len() + id.len() + 1);
+    both.push_str(class);
+    both.push(' ');
+    both.push_str(id);
+    both.make_ascii_lowercase();
+    let has = |parts: &[&str]| parts.iter().any(|p| both.contains(p));
+    if has(&BYLINE_PARTS) && !has(&NOT_BYLINE_PARTS) {
+        return Some(MetaRole::Byline);
+    }
+    both.split(['-', '_', ' ', '\t', '\n'])
+        .any(|w| DATE_WORDS.contains(&w))
+        .then_some(MetaRole::Date)
+}
+
+#[cfg(test)]
+mod meta_role_tests {
+    use super::{MetaRole, meta_role};
+
+    #[test]
+    fn roles_come_from_attributes() {
+        let role = |class: &str| meta_role(class, "", "", "", "");
+        assert_eq!(
+            role("styles_dateAndAuthorContainer__JAvHP"),
+            Some(MetaRole::Byline)
+        );
+        assert_eq!(role("author-bio"), None);
+        assert_eq!(role("comment-author"), None);
+        assert_eq!(role("entry-date published"), Some(MetaRole::Date));
+        assert_eq!(role("post_meta"), Some(MetaRole::Date));
+        assert_eq!(role("update"), None);
+        assert_eq!(role("metadata"), None);
+        assert_eq!(meta_role("", "", "author", "", ""), Some(MetaRole::Byline));
+        assert_eq!(
+            meta_role("x", "", "", "", "/author/ana-cruz"),
+            Some(MetaRole::Byline)
+        );
+        assert_eq!(
+            meta_role("", "", "", "datePublished", ""),
+            Some(MetaRole::Date)
+        );
+    }
+}
+
 pub(crate) fn class_signal(class: &str, id: &str, tag: &str) -> ClassSignal {
     let mut both = String::with_capacity(class.len() + id.len() + 1);
     both.push_str(class);

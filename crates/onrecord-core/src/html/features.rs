@@ -58,22 +58,35 @@ fn share_bucket(x: f64) -> u32 {
     }
 }
 
-/// How a block's text compares with the page's title: 0 unrelated,
-/// 1 the same words, 2 the title's first words (the title less a site
-/// suffix), 3 most of the title's words.
-fn title_match(title: Option<&str>, text: &str) -> u32 {
-    let Some(title) = title else { return 0 };
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
+/// Lower-cased words of `s`, or `None` past `max` words (a long block is
+/// no title: it is not split).
+fn title_words(s: &str, max: usize) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for w in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if out.len() == max {
+            return None;
+        }
+        out.push(w.to_lowercase());
+    }
+    Some(out)
+}
+
+/// How a block's text compares with the page's title, whose words `t`
+/// are computed once per page: 0 unrelated, 1 the same words, 2 the
+/// title's first words (the title less a site suffix), 3 most of the
+/// title's words.
+fn title_match(t: Option<&[String]>, text: &str) -> u32 {
+    let Some(t) = t else { return 0 };
+    let Some(b) = title_words(text, 40) else {
+        return 0;
     };
-    let (t, b) = (words(title), words(text));
-    if b.is_empty() || b.len() > 40 {
+    if b.is_empty() {
         return 0;
     }
-    if t == b {
+    if t == b.as_slice() {
         1
     } else if t.starts_with(&b) && b.len() * 2 >= t.len() {
         2
@@ -171,6 +184,7 @@ enum Against {
 
 /// The features of every block of `page`, one position per block.
 pub(crate) fn features(page: &Page, title: Option<&str>, knobs: &Knobs) -> Features {
+    let title_ws = title.and_then(|t| title_words(t, usize::MAX));
     let blocks = &page.blocks;
     let chrome = chrome_blocks(page, knobs);
     let chosen = select_under(page, title, knobs, &chrome);
@@ -266,7 +280,11 @@ pub(crate) fn features(page: &Page, title: Option<&str>, knobs: &Knobs) -> Featu
         if len < 200 {
             push(Fx::new(18).add(&w1).add(&w2));
         }
-        push(Fx::new(19).add_u(title_match(title, &block.text)).add(tag));
+        push(
+            Fx::new(19)
+                .add_u(title_match(title_ws.as_deref(), &block.text))
+                .add(tag),
+        );
         let shape = Shape::of(&block.text);
         push(Fx::new(23).add_u(log_bucket(shape.words, 8)));
         push(

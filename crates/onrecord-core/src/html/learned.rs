@@ -8,10 +8,16 @@
 //! each container around the block. The second stage is trained on
 //! first-stage choices made out of fold, as they would be on a new page.
 
+use std::sync::{Arc, OnceLock};
+
 use crate::html::features::{features, stacked};
 use crate::html::select::Knobs;
 use crate::html::stream::Page;
 use crate::perceptron::{Features, Fixed, Model};
+
+/// The committed model: `cargo xtask train-blocks --out` rebuilds it bit
+/// for bit from WCXB dev's articles and the 181 pages (CI checks).
+const EMBEDDED: &[u8] = include_bytes!("../../models/blocks.bin");
 
 /// Label of a block left out of the main text.
 pub(crate) const OUT: usize = 0;
@@ -52,6 +58,15 @@ impl BlockModel {
             first: read_stage(first)?,
             second: read_stage(second)?,
         })
+    }
+
+    /// The model committed with onrecord, read once; `None` should its
+    /// bytes not read (the pipeline then scores containers alone).
+    pub fn embedded() -> Option<Arc<BlockModel>> {
+        static MODEL: OnceLock<Option<Arc<BlockModel>>> = OnceLock::new();
+        MODEL
+            .get_or_init(|| BlockModel::from_bytes(EMBEDDED).ok().map(Arc::new))
+            .clone()
     }
 
     /// One flag per block of `page`: whether it is main text.
@@ -98,7 +113,7 @@ pub mod training {
     /// not parse.
     pub fn sample(html: &str) -> Option<Sample> {
         let page = stream::scan(html, 64 << 20, stream::Layout::Full).ok()?;
-        let meta = crate::html::Metadata::read(&page.meta);
+        let meta = crate::html::Metadata::read(&page, crate::html::MetaRules::default());
         let features = features(&page, meta.title.as_deref(), &Knobs::default());
         Some(Sample {
             texts: page.blocks.iter().map(|b| b.text.clone()).collect(),

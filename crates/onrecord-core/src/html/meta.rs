@@ -1,9 +1,91 @@
-//! Page metadata: `<meta>` tags, JSON-LD, `<time>`, `<title>`.
+//! Page metadata: `<meta>` tags, JSON-LD, `<time>`, `<title>`, and what
+//! the page shows: the headline, the byline, the shown date.
 
 use serde_json::Value;
 
 use crate::date::normalize_date;
-use crate::html::stream::{PageMeta, clean_text};
+use crate::html::meta_text::{
+    byline_name, is_by_line, is_date_line, overlap, shown_date, strip_site, url_date,
+};
+use crate::html::stream::{Page, Tag, clean_text};
+
+/// The metadata rules that read what a page shows, each with a name and a
+/// switch (`cargo xtask eval-html --without-meta NAME`); docs/record.md
+/// gives what each is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaRule {
+    /// The title is the page's `<h1>` when its words are those of the
+    /// `<title>` or `og:title` (which often add the site's name or differ
+    /// from the shown headline).
+    HeadlineTitle,
+    /// The site's name is cut from a title read from `<title>`/`og:title`.
+    SiteSuffix,
+    /// The author from the byline the page shows (`class="byline"`,
+    /// `rel="author"`, a "By ..." line), before the metadata's.
+    Byline,
+    /// The date from a shown date (`<time>`, `class="date"`) or the byline
+    /// when the metadata gives none.
+    ShownDate,
+    /// The first short line anywhere on the page that is a date, when
+    /// nothing else gives one.
+    PageDate,
+    /// The date from the URL's path (`/2025/09/04/`) when nothing else
+    /// gives one.
+    UrlDate,
+}
+
+impl MetaRule {
+    /// Every rule.
+    pub const ALL: [MetaRule; 6] = [
+        MetaRule::HeadlineTitle,
+        MetaRule::SiteSuffix,
+        MetaRule::Byline,
+        MetaRule::ShownDate,
+        MetaRule::UrlDate,
+        MetaRule::PageDate,
+    ];
+
+    /// The rule's name, as `--without-meta` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MetaRule::HeadlineTitle => "headline-title",
+            MetaRule::SiteSuffix => "site-suffix",
+            MetaRule::Byline => "byline",
+            MetaRule::ShownDate => "shown-date",
+            MetaRule::UrlDate => "url-date",
+            MetaRule::PageDate => "page-date",
+        }
+    }
+
+    /// The rule of this name.
+    pub fn from_name(name: &str) -> Option<MetaRule> {
+        MetaRule::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// Which [`MetaRule`]s are on (all by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MetaRules(u8);
+
+impl Default for MetaRules {
+    fn default() -> Self {
+        MetaRules(u8::MAX)
+    }
+}
+
+impl MetaRules {
+    pub(crate) fn without(self, rule: MetaRule) -> MetaRules {
+        MetaRules(self.0 & !rule.bit())
+    }
+
+    fn on(self, rule: MetaRule) -> bool {
+        self.0 & rule.bit() != 0
+    }
+}
 
 /// Metadata read from a page.
 #[derive(Debug, Default, Clone)]
@@ -53,6 +135,30 @@ fn collect_articles<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
     }
 }
 
+/// The first `datePublished` of any object in a JSON-LD value, bounded.
+fn any_date_published(v: &Value, depth: usize) -> Option<String> {
+    if depth > 8 {
+        return None;
+    }
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .take(64)
+            .find_map(|i| any_date_published(i, depth + 1)),
+        Value::Object(map) => map
+            .get("datePublished")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| {
+                map.values()
+                    .filter(|v| v.is_object() || v.is_array())
+                    .take(64)
+                    .find_map(|v| any_date_published(v, depth + 1))
+            }),
+        _ => None,
+    }
+}
+
 fn names(v: &Value) -> Vec<String> {
     match v {
         Value::String(s) => vec![s.clone()],
@@ -68,7 +174,9 @@ fn nonempty(s: String) -> Option<String> {
 }
 
 impl Metadata {
-    pub(crate) fn read(meta: &PageMeta) -> Metadata {
+    /// The metadata of a scanned page.
+    pub(crate) fn read(page: &Page, rules: MetaRules) -> Metadata {
+        let meta = &page.meta;
         let get = |keys: &[&str]| -> Option<String> {
             keys.iter().find_map(|k| {
                 meta.metas
@@ -79,6 +187,9 @@ impl Metadata {
         };
         let mut ld_title = None;
         let mut ld_date = None;
+        // `datePublished` of any JSON-LD object (a `WebPage`, say), when no
+        // article object gives one.
+        let mut ld_any_date = None;
         let mut ld_author = None;
         let mut ld_site = None;
         let mut ld_url = None;
@@ -90,6 +201,9 @@ impl Metadata {
             };
             let mut articles = Vec::new();
             collect_articles(&value, &mut articles, 0);
+            if ld_any_date.is_none() {
+                ld_any_date = any_date_published(&value, 0);
+            }
             if let Some(article) = articles.first() {
                 let text = |k: &str| article.get(k).and_then(Value::as_str).map(str::to_owned);
                 ld_title = ld_title.or_else(|| text("headline").and_then(nonempty));
@@ -109,9 +223,12 @@ impl Metadata {
                 }
             }
         }
-        let title = get(&["og:title", "twitter:title", "headline"])
-            .or(ld_title)
-            .or_else(|| nonempty(meta.title_tag.clone()));
+        let meta_title = get(&["og:title", "twitter:title", "headline"]);
+        let tag_title = nonempty(meta.title_tag.clone());
+        let headline = rules
+            .on(MetaRule::HeadlineTitle)
+            .then(|| headline(page, [&meta_title, &ld_title, &tag_title]))
+            .flatten();
         let date = get(&[
             "article:published_time",
             "og:article:published_time",
@@ -121,21 +238,31 @@ impl Metadata {
             "pubdate",
             "publishdate",
             "publish-date",
+            "published-date",
+            "published_date",
+            "publication_date",
+            "date_published",
+            "article.published",
+            "citation_publication_date",
             "dc.date.issued",
             "dc.date",
             "date",
         ])
         .or(ld_date)
+        .or(ld_any_date)
         .or_else(|| meta.time_datetime.clone())
         .and_then(|d| normalize_date(&d));
-        let author = get(&[
+        // A profile URL in `author` (Facebook's convention) is no name:
+        // the next key is tried.
+        let author = [
             "author",
             "article:author",
             "parsely-author",
             "sailthru.author",
             "dc.creator",
-        ])
-        .filter(|a| !a.starts_with("http"))
+        ]
+        .iter()
+        .find_map(|k| get(&[k]).filter(|a| !a.starts_with("http")))
         .or(ld_author.and_then(nonempty));
         let site = get(&["og:site_name", "application-name"]).or(ld_site.and_then(nonempty));
         let url = meta
@@ -144,6 +271,71 @@ impl Metadata {
             .or_else(|| get(&["og:url"]))
             .or(ld_url)
             .filter(|u| u.starts_with("http"));
+        let title = headline.or_else(|| {
+            let title = meta_title.or(ld_title).or(tag_title)?;
+            if !rules.on(MetaRule::SiteSuffix) {
+                return Some(title);
+            }
+            let host = url.as_deref().and_then(host_of);
+            nonempty(strip_site(&title, site.as_deref(), host))
+        });
+        let top = top_blocks(page);
+        let byline = rules
+            .on(MetaRule::Byline)
+            .then(|| {
+                meta.bylines
+                    .iter()
+                    .find_map(|b| byline_name(b))
+                    .or_else(|| {
+                        top.iter()
+                            .map(|b| b.text.as_str())
+                            .filter(|t| is_by_line(t))
+                            .find_map(byline_name)
+                    })
+            })
+            .flatten();
+        // The byline the reader sees wins over the metadata's author, which
+        // is often a handle or the publisher (measured: docs/record.md).
+        let author = byline.or(author);
+        let shown = rules
+            .on(MetaRule::ShownDate)
+            .then(|| {
+                meta.date_texts
+                    .iter()
+                    .chain(&meta.bylines)
+                    .find_map(|t| shown_date(t))
+                    .or_else(|| {
+                        top.iter()
+                            .map(|b| b.text.as_str())
+                            .filter(|t| is_date_line(t))
+                            .find_map(shown_date)
+                    })
+            })
+            .flatten();
+        let date = date.or(shown);
+        // The day in the URL's path is the day the story was filed: it wins
+        // over a metadata timestamp of another day (a republication, or
+        // the next day in UTC).
+        let from_url = rules
+            .on(MetaRule::UrlDate)
+            .then(|| url.as_deref().and_then(url_date))
+            .flatten();
+        let date = match (date, from_url) {
+            (Some(d), Some(u)) if !d.starts_with(&u) => Some(u),
+            (d, u) => d.or(u),
+        }
+        .or_else(|| {
+            rules
+                .on(MetaRule::PageDate)
+                .then(|| {
+                    page.blocks
+                        .iter()
+                        .map(|b| b.text.as_str())
+                        .filter(|t| is_date_line(t))
+                        .find_map(shown_date)
+                })
+                .flatten()
+        });
         let lang = meta
             .lang
             .as_deref()
@@ -160,3 +352,54 @@ impl Metadata {
         }
     }
 }
+
+/// The host of an `http(s)` URL.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    rest.split(['/', '?', '#', ':'])
+        .next()
+        .filter(|h| !h.is_empty())
+}
+
+/// Headings of level 1 looked at for the title, and their longest.
+const MAX_HEADLINES: usize = 4;
+const MAX_HEADLINE_WORDS: usize = 40;
+
+/// The page's `<h1>` whose words are mostly those of one of the titles
+/// the metadata gives; `None` when no `<h1>` agrees (a logo, a section
+/// name) or the metadata gives no title.
+fn headline(page: &Page, titles: [&Option<String>; 3]) -> Option<String> {
+    let titles: Vec<&str> = titles.into_iter().flatten().map(String::as_str).collect();
+    if titles.is_empty() {
+        return None;
+    }
+    page.blocks
+        .iter()
+        .filter(|b| b.tag == Tag::Heading(1))
+        .take(MAX_HEADLINES)
+        .filter(|b| (1..=MAX_HEADLINE_WORDS).contains(&b.text.split_whitespace().count()))
+        .find(|b| {
+            titles
+                .iter()
+                .any(|t| overlap(&b.text, t) >= HEADLINE_OVERLAP)
+        })
+        .map(|b| b.text.clone())
+}
+
+/// Blocks looked at for a byline or a shown date: from a few before the
+/// first `<h1>` to some after it, or the page's first blocks.
+fn top_blocks(page: &Page) -> &[crate::html::stream::Block] {
+    let h1 = page.blocks.iter().position(|b| b.tag == Tag::Heading(1));
+    let (from, to) = match h1 {
+        Some(i) => (i.saturating_sub(TOP_BEFORE), i + TOP_AFTER),
+        None => (0, TOP_AFTER),
+    };
+    let to = to.min(page.blocks.len());
+    page.blocks.get(from.min(to)..to).unwrap_or(&[])
+}
+
+const TOP_BEFORE: usize = 8;
+const TOP_AFTER: usize = 16;
+
+/// Share of a headline's words that must occur in a metadata title.
+const HEADLINE_OVERLAP: f64 = 0.6;

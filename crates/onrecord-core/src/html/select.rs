@@ -83,6 +83,8 @@ pub(crate) struct Knobs {
     pub(crate) wrapper_share: f64,
     /// Added to the learned model's score of "main text" for every block.
     pub(crate) block_bias: f32,
+    /// The metadata rules that are on.
+    pub(crate) meta_rules: crate::html::MetaRules,
 }
 
 impl Default for Knobs {
@@ -94,6 +96,7 @@ impl Default for Knobs {
             chrome_line_max_chars: 100,
             wrapper_share: 0.4,
             block_bias: 0.0,
+            meta_rules: crate::html::MetaRules::default(),
         }
     }
 }

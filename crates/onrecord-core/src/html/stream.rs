@@ -12,7 +12,7 @@ use std::rc::Rc;
 use lol_html::html_content::{Element, TextType};
 use lol_html::{HtmlRewriter, MemorySettings, Settings, doc_text, element};
 
-use crate::html::classes::{ClassSignal, class_signal};
+use crate::html::classes::{ClassSignal, MetaRole, class_signal, meta_role};
 
 /// Element kinds that matter to extraction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +113,13 @@ const F_POSITIVE: u16 = 1 << 4;
 const F_LDJSON: u16 = 1 << 5;
 const F_TITLE: u16 = 1 << 6;
 const F_QUOTE_BOX: u16 = 1 << 7;
+/// Inside a byline (see [`MetaRole`]).
+const F_BYLINE: u16 = 1 << 8;
+/// Inside a shown date.
+const F_DATE: u16 = 1 << 9;
+/// Bylines and shown dates kept per page, and the bytes of each.
+const MAX_META_TEXTS: usize = 8;
+const MAX_META_TEXT_BYTES: usize = 512;
 
 /// Per element facts, indexed by element id (document order).
 #[derive(Debug, Clone, Copy)]
@@ -170,6 +177,12 @@ pub(crate) struct PageMeta {
     pub(crate) canonical: Option<String>,
     pub(crate) ld_json: Vec<String>,
     pub(crate) time_datetime: Option<String>,
+    /// Texts of elements marked as bylines (`class="byline"`,
+    /// `rel="author"`, `itemprop="author"`), in page order, bounded.
+    pub(crate) bylines: Vec<String>,
+    /// Texts of elements marked as dates (`<time>`, `class="date"`,
+    /// `itemprop="datePublished"`), in page order, bounded.
+    pub(crate) date_texts: Vec<String>,
 }
 
 /// What the streaming pass found.
@@ -250,6 +263,10 @@ struct State {
     link_depth: u32,
     page: Page,
     in_caption_credit: bool,
+    /// Text of the byline element open now.
+    byline_text: String,
+    /// Text of the date element open now.
+    date_text: String,
     /// Keep class/id tokens and tag-name hashes ([`Layout::Full`]).
     layout: bool,
 }
@@ -381,7 +398,9 @@ impl State {
                 self.page.meta.canonical = el.get_attribute("href");
             }
             "time" if self.page.meta.time_datetime.is_none() => {
-                self.page.meta.time_datetime = el.get_attribute("datetime");
+                self.page.meta.time_datetime = el
+                    .get_attribute("datetime")
+                    .filter(|d| crate::date::normalize_date(d).is_some());
             }
             _ => {}
         }
@@ -422,6 +441,18 @@ impl State {
         let class = el.get_attribute("class");
         let id = el.get_attribute("id");
         let itemprop = el.get_attribute("itemprop");
+        if name != "meta"
+            && itemprop
+                .as_deref()
+                .is_some_and(|p| p.eq_ignore_ascii_case("datePublished"))
+            && let Some(v) = el
+                .get_attribute("content")
+                .or_else(|| el.get_attribute("datetime"))
+            && self.page.meta.metas.len() < 512
+        {
+            // `<span itemprop="datePublished" content="2025-08-16">`
+            self.page.meta.metas.push(("datepublished".to_owned(), v));
+        }
         if itemprop
             .as_deref()
             .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
@@ -458,6 +489,38 @@ impl State {
         }
         if tag == Tag::Figcaption {
             flags |= F_CAPTION;
+        }
+        // A byline inside a date element ("Posted by X on ...") and a date
+        // inside a byline are each read: the two roles nest freely.
+        let role = if name == "time" {
+            Some(MetaRole::Date)
+        } else {
+            let rel = el.get_attribute("rel");
+            let href = if tag == Tag::A {
+                el.get_attribute("href")
+            } else {
+                None
+            };
+            meta_role(
+                class.as_deref().unwrap_or(""),
+                id.as_deref().unwrap_or(""),
+                rel.as_deref().unwrap_or(""),
+                itemprop.as_deref().unwrap_or(""),
+                href.as_deref().unwrap_or(""),
+            )
+        };
+        for (bit, want, buf) in [
+            (F_BYLINE, MetaRole::Byline, &mut self.byline_text),
+            (F_DATE, MetaRole::Date, &mut self.date_text),
+        ] {
+            if flags & bit != 0 {
+                if buf.len() < MAX_META_TEXT_BYTES {
+                    buf.push(' ');
+                }
+            } else if role == Some(want) {
+                flags |= bit;
+                buf.clear();
+            }
         }
         if (flags ^ parent_flags) & (F_CAPTION | F_CREDIT) != 0 {
             // Caption text and its credit are cut apart even when inline.
@@ -524,6 +587,11 @@ impl State {
                     self.in_caption_credit = false;
                 }
             }
+            for bit in [F_BYLINE, F_DATE] {
+                if frame.flags & bit != 0 && below & bit == 0 {
+                    self.end_role(bit);
+                }
+            }
             self.stack.pop();
             if frame.tag == Tag::A {
                 self.link_depth = self.link_depth.saturating_sub(1);
@@ -531,6 +599,19 @@ impl State {
             if let Some(info) = self.page.elements.get_mut(frame.id as usize) {
                 info.last_descendant = last;
             }
+        }
+    }
+
+    /// Leaving a byline or date element: keeps its text.
+    fn end_role(&mut self, role: u16) {
+        let (buf, list) = if role == F_BYLINE {
+            (&mut self.byline_text, &mut self.page.meta.bylines)
+        } else {
+            (&mut self.date_text, &mut self.page.meta.date_texts)
+        };
+        let text = clean_text(&std::mem::take(buf));
+        if !text.is_empty() && text.len() <= MAX_META_TEXT_BYTES && list.len() < MAX_META_TEXTS {
+            list.push(text);
         }
     }
 
@@ -552,6 +633,12 @@ impl State {
         }
         if flags & F_SKIP != 0 || !matches!(kind, TextType::Data) {
             return;
+        }
+        if flags & F_BYLINE != 0 && self.byline_text.len() < MAX_META_TEXT_BYTES {
+            self.byline_text.push_str(chunk);
+        }
+        if flags & F_DATE != 0 && self.date_text.len() < MAX_META_TEXT_BYTES {
+            self.date_text.push_str(chunk);
         }
         if self.raw.len() + chunk.len() > MAX_BLOCK_BYTES {
             self.flush();
