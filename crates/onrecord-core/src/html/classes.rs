@@ -134,7 +134,9 @@ const NOT_BYLINE_PARTS: [&str; 15] = [
 /// The metadata role of an element from its `class`, `id`, `rel` and
 /// `itemprop`, and of a link from its `href` (`/author/ana-cruz`): a
 /// byline or a shown date, or neither. Plain substring tests: this runs
-/// on every element.
+/// on every distinct class of a page. (The scan calls its two halves
+/// apart, caching the class half.)
+#[cfg(test)]
 pub(crate) fn meta_role(
     class: &str,
     id: &str,
@@ -142,6 +144,11 @@ pub(crate) fn meta_role(
     itemprop: &str,
     href: &str,
 ) -> Option<MetaRole> {
+    attribute_role(rel, itemprop, href).or_else(|| class_role(class, id))
+}
+
+/// The metadata role `rel`, `itemprop` or a link's `href` give.
+pub(crate) fn attribute_role(rel: &str, itemprop: &str, href: &str) -> Option<MetaRole> {
     if rel.eq_ignore_ascii_case("author")
         || itemprop.eq_ignore_ascii_case("author")
         || href.contains("/author/")
@@ -149,9 +156,13 @@ pub(crate) fn meta_role(
     {
         return Some(MetaRole::Byline);
     }
-    if itemprop.eq_ignore_ascii_case("datePublished") {
-        return Some(MetaRole::Date);
-    }
+    itemprop
+        .eq_ignore_ascii_case("datePublished")
+        .then_some(MetaRole::Date)
+}
+
+/// The metadata role the `class` and `id` give.
+pub(crate) fn class_role(class: &str, id: &str) -> Option<MetaRole> {
     if class.is_empty() && id.is_empty() {
         return None;
     }
@@ -198,6 +209,11 @@ mod meta_role_tests {
     }
 }
 
+/// Elements whose classes only ever raise their weight (never removed).
+pub(crate) fn is_structural(tag: &str) -> bool {
+    matches!(tag, "html" | "body" | "article" | "main")
+}
+
 pub(crate) fn class_signal(class: &str, id: &str, tag: &str) -> ClassSignal {
     let mut both = String::with_capacity(class.len() + id.len() + 1);
     both.push_str(class);
@@ -205,8 +221,7 @@ pub(crate) fn class_signal(class: &str, id: &str, tag: &str) -> ClassSignal {
     both.push_str(id);
     both.make_ascii_lowercase();
     let keep = KEEP.is_match(&both);
-    let structural = matches!(tag, "html" | "body" | "article" | "main");
-    if structural {
+    if is_structural(tag) {
         return if keep {
             ClassSignal::Weight(50)
         } else {

@@ -7,12 +7,15 @@
 //! above the element it closes (the implicitly closed ones).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use lol_html::html_content::{Element, TextType};
 use lol_html::{HtmlRewriter, MemorySettings, Settings, doc_text, element};
 
-use crate::html::classes::{ClassSignal, MetaRole, class_signal, meta_role};
+use crate::html::classes::{
+    ClassSignal, MetaRole, attribute_role, class_role, class_signal, is_structural,
+};
 
 /// Element kinds that matter to extraction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,6 +242,19 @@ fn push_tokens(out: &mut Vec<u64>, parts: [&str; 2]) -> u8 {
     n
 }
 
+/// What an element's `class` and `id` say, worked out once per distinct
+/// pair on a page.
+#[derive(Debug, Clone)]
+struct ClassInfo {
+    signal: ClassSignal,
+    role: Option<MetaRole>,
+    /// Hashed class/id tokens ([`Layout::Full`] only).
+    tokens: Vec<u64>,
+}
+
+/// Distinct `class`/`id` pairs remembered per page.
+const MAX_CACHED_CLASSES: usize = 4096;
+
 #[derive(Debug, Clone, Copy)]
 struct Frame {
     id: u32,
@@ -263,6 +279,11 @@ struct State {
     link_depth: u32,
     page: Page,
     in_caption_credit: bool,
+    /// What each distinct `class`/`id` pair of the page says (pages repeat
+    /// a few hundred pairs over thousands of elements), bounded.
+    class_cache: HashMap<Box<str>, ClassInfo>,
+    /// The cache key being built.
+    class_key: String,
     /// Text of the byline element open now.
     byline_text: String,
     /// Text of the date element open now.
@@ -460,12 +481,14 @@ impl State {
             flags |= F_POSITIVE;
             weight = 50;
         }
-        if class.is_some() || id.is_some() {
-            match class_signal(
-                class.as_deref().unwrap_or(""),
-                id.as_deref().unwrap_or(""),
-                name,
-            ) {
+        let tokens_start = u32::try_from(self.page.tokens.len()).unwrap_or(u32::MAX);
+        let (signal, class_meta_role, tokens_len) = self.read_classes(
+            class.as_deref().unwrap_or(""),
+            id.as_deref().unwrap_or(""),
+            name,
+        );
+        {
+            match signal {
                 ClassSignal::Remove => chrome = true,
                 ClassSignal::Caption => flags |= F_CAPTION,
                 ClassSignal::Credit => {
@@ -495,19 +518,22 @@ impl State {
         let role = if name == "time" {
             Some(MetaRole::Date)
         } else {
-            let rel = el.get_attribute("rel");
+            let rel = if matches!(tag, Tag::A) || name == "link" {
+                el.get_attribute("rel")
+            } else {
+                None
+            };
             let href = if tag == Tag::A {
                 el.get_attribute("href")
             } else {
                 None
             };
-            meta_role(
-                class.as_deref().unwrap_or(""),
-                id.as_deref().unwrap_or(""),
+            attribute_role(
                 rel.as_deref().unwrap_or(""),
                 itemprop.as_deref().unwrap_or(""),
                 href.as_deref().unwrap_or(""),
             )
+            .or(class_meta_role)
         };
         for (bit, want, buf) in [
             (F_BYLINE, MetaRole::Byline, &mut self.byline_text),
@@ -529,15 +555,6 @@ impl State {
         if flags & F_CAPTION != 0 && parent_flags & F_CAPTION == 0 {
             self.in_caption_credit = false;
         }
-        let tokens_start = u32::try_from(self.page.tokens.len()).unwrap_or(u32::MAX);
-        let tokens_len = if self.layout {
-            push_tokens(
-                &mut self.page.tokens,
-                [class.as_deref().unwrap_or(""), id.as_deref().unwrap_or("")],
-            )
-        } else {
-            0
-        };
         let id = u32::try_from(self.page.elements.len()).unwrap_or(u32::MAX);
         let parent = self.stack.last().map_or(id, |f| f.id);
         self.page.elements.push(ElementInfo {
@@ -600,6 +617,47 @@ impl State {
                 info.last_descendant = last;
             }
         }
+    }
+
+    /// What `class` and `id` say of an element `name`: its signal, its
+    /// metadata role, and (with [`Layout::Full`]) its tokens pushed onto
+    /// the page's, whose count is returned. Worked out once per distinct
+    /// pair and page.
+    fn read_classes(
+        &mut self,
+        class: &str,
+        id: &str,
+        name: &str,
+    ) -> (ClassSignal, Option<MetaRole>, u8) {
+        if class.is_empty() && id.is_empty() {
+            return (ClassSignal::None, None, 0);
+        }
+        self.class_key.clear();
+        self.class_key.push_str(class);
+        self.class_key.push('\0');
+        self.class_key.push_str(id);
+        self.class_key
+            .push(if is_structural(name) { '\u{1}' } else { '\0' });
+        if let Some(info) = self.class_cache.get(self.class_key.as_str()) {
+            self.page.tokens.extend_from_slice(&info.tokens);
+            return (info.signal, info.role, info.tokens.len() as u8);
+        }
+        let mut tokens = Vec::new();
+        if self.layout {
+            push_tokens(&mut tokens, [class, id]);
+        }
+        let info = ClassInfo {
+            signal: class_signal(class, id, name),
+            role: class_role(class, id),
+            tokens,
+        };
+        self.page.tokens.extend_from_slice(&info.tokens);
+        let out = (info.signal, info.role, info.tokens.len() as u8);
+        if self.class_cache.len() < MAX_CACHED_CLASSES {
+            self.class_cache
+                .insert(self.class_key.as_str().into(), info);
+        }
+        out
     }
 
     /// Leaving a byline or date element: keeps its text.
