@@ -37,7 +37,7 @@ pub(crate) fn extract(
     };
     let page = stream::scan(html, max_memory_bytes, layout)?;
     let meta = Metadata::read(&page, knobs.meta_rules);
-    let title = meta.title.as_deref();
+    let title = meta.page_title.as_deref();
     let blocks = match model {
         Some(model) => select::dedup(&page, &model.choose(&page, title, knobs)),
         None => select::select(&page, title, knobs),

@@ -5,6 +5,7 @@
 //! readability-style choice ([`super::select`]) made of it and of its
 //! neighbours. All features are hashed ids for [`crate::perceptron`].
 
+use crate::html::meta_text::{is_by_line, is_date_line};
 use crate::html::select::{Knobs, Sizes, chars, chrome_blocks, chrome_line, select_under};
 use crate::html::stream::{Block, Page, Tag};
 use crate::perceptron::{Features, Fx};
@@ -284,6 +285,15 @@ pub(crate) fn features(page: &Page, title: Option<&str>, knobs: &Knobs) -> Featu
             Fx::new(19)
                 .add_u(title_match(title_ws.as_deref(), &block.text))
                 .add(tag),
+        );
+        // Bylines and datelines: the elements the page marks as such, and
+        // lines that read as one.
+        let role = u32::from(block.in_byline) | u32::from(block.in_date) << 1;
+        push(Fx::new(43).add_u(role).add_u(len_b.min(4)));
+        push(
+            Fx::new(44)
+                .add_u(u32::from(is_by_line(&block.text)))
+                .add_u(u32::from(is_date_line(&block.text))),
         );
         let shape = Shape::of(&block.text);
         push(Fx::new(23).add_u(log_bucket(shape.words, 8)));

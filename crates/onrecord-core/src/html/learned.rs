@@ -114,7 +114,7 @@ pub mod training {
     pub fn sample(html: &str) -> Option<Sample> {
         let page = stream::scan(html, 64 << 20, stream::Layout::Full).ok()?;
         let meta = crate::html::Metadata::read(&page, crate::html::MetaRules::default());
-        let features = features(&page, meta.title.as_deref(), &Knobs::default());
+        let features = features(&page, meta.page_title.as_deref(), &Knobs::default());
         Some(Sample {
             texts: page.blocks.iter().map(|b| b.text.clone()).collect(),
             page,

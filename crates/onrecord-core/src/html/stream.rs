@@ -161,6 +161,10 @@ pub(crate) struct Block {
     pub(crate) positive: bool,
     /// Inside a pull-quote or other box repeated from the body.
     pub(crate) quote_box: bool,
+    /// Inside a byline element ([`MetaRole::Byline`]).
+    pub(crate) in_byline: bool,
+    /// Inside a shown-date element ([`MetaRole::Date`]).
+    pub(crate) in_date: bool,
 }
 
 /// A caption and its credit as found in `<figcaption>` and friends.
@@ -378,6 +382,8 @@ impl State {
             negative: flags & F_NEGATIVE != 0,
             positive: flags & F_POSITIVE != 0,
             quote_box: flags & F_QUOTE_BOX != 0,
+            in_byline: flags & F_BYLINE != 0,
+            in_date: flags & F_DATE != 0,
         });
         self.raw = raw;
         self.raw.clear();
