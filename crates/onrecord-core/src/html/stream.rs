@@ -256,8 +256,11 @@ struct ClassInfo {
     tokens: Vec<u64>,
 }
 
-/// Distinct `class`/`id` pairs remembered per page.
+/// Distinct `class`/`id` pairs remembered per page, and the longest pair
+/// remembered (a hostile page's megabyte-long classes are worked out each
+/// time instead of kept).
 const MAX_CACHED_CLASSES: usize = 4096;
+const MAX_CACHED_KEY_BYTES: usize = 1024;
 
 #[derive(Debug, Clone, Copy)]
 struct Frame {
@@ -659,7 +662,9 @@ impl State {
         };
         self.page.tokens.extend_from_slice(&info.tokens);
         let out = (info.signal, info.role, info.tokens.len() as u8);
-        if self.class_cache.len() < MAX_CACHED_CLASSES {
+        if self.class_cache.len() < MAX_CACHED_CLASSES
+            && self.class_key.len() <= MAX_CACHED_KEY_BYTES
+        {
             self.class_cache
                 .insert(self.class_key.as_str().into(), info);
         }
@@ -786,4 +791,44 @@ pub(crate) fn scan(html: &str, max_memory_bytes: usize, layout: Layout) -> Resul
         }
     }
     Ok(state.page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Layout, scan};
+
+    /// What a class says is worked out once per page and reused: every
+    /// element with the same class gets the same verdict and tokens as the
+    /// first, and a class too long to remember is still read.
+    #[test]
+    fn repeated_classes_read_the_same_as_the_first() {
+        let long = "share-bar ".repeat(200);
+        let html = format!(
+            "<body><div class='share-bar x'>a</div><p class='story-text'>b</p>\
+             <div class='share-bar x'>c</div><div class='{long}'>d</div>\
+             <div class='{long}'>e</div><span class='byline'>By Ana Cruz</span>\
+             <span class='byline'>By Ana Cruz</span></body>"
+        );
+        let page = scan(&html, 1 << 20, Layout::Full).unwrap_or_default();
+        let of = |text: &str| {
+            let b = page.blocks.iter().find(|b| b.text == text);
+            b.map(|b| {
+                (
+                    page.elements[b.element as usize].chrome,
+                    page.tokens_of(b.element).to_vec(),
+                )
+            })
+        };
+        let (a, c) = (of("a"), of("c"));
+        assert!(
+            a.as_ref()
+                .is_some_and(|(chrome, tokens)| *chrome && tokens.len() == 2)
+        );
+        assert_eq!(a, c);
+        let (d, e) = (of("d"), of("e"));
+        assert!(d.as_ref().is_some_and(|(chrome, _)| *chrome));
+        assert_eq!(d, e);
+        assert_eq!(of("b").map(|(chrome, _)| chrome), Some(false));
+        assert_eq!(page.meta.bylines, ["By Ana Cruz", "By Ana Cruz"]);
+    }
 }
