@@ -71,6 +71,11 @@ pub(crate) struct Args {
     /// Print this many wrongly chosen blocks (out-of-fold) per set.
     #[arg(long, default_value_t = 0)]
     errors: usize,
+    /// Write the out-of-fold extractions here as JSON, `{set: {key:
+    /// {"articleBody": text}}}` (the layout `eval-html --predictions`
+    /// reads, one level down), for looking at the errors.
+    #[arg(long = "oof-out")]
+    oof_out: Option<PathBuf>,
 }
 
 /// One page of a training set.
@@ -350,6 +355,16 @@ pub(crate) fn run(args: &Args) -> Result<()> {
                     }
                 }
             }
+        }
+        if let Some(path) = &args.oof_out {
+            let mut sets: BTreeMap<&str, serde_json::Map<String, Value>> = BTreeMap::new();
+            for (page, text) in pages.iter().zip(&learned) {
+                sets.entry(page.set)
+                    .or_default()
+                    .insert(page.key.clone(), serde_json::json!({ "articleBody": text }));
+            }
+            std::fs::write(path, serde_json::to_vec(&sets)?)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
         let readability = Pipeline::builder()
             .quotes(false)

@@ -418,6 +418,32 @@ fn layout_features(
     push(Fx::new(39).add_h(path[0]).add_h(path[1]).add_h(path[2]));
 }
 
+/// The core of a choice: the smallest element holding most of the text
+/// chosen, found among the ancestors of the longest chosen block.
+fn kept_core(page: &Page, kept: &Sizes, first: &[bool]) -> Option<(u32, u32)> {
+    const MOST: f64 = 0.6;
+    let total = kept.total();
+    let longest = page
+        .blocks
+        .iter()
+        .zip(first)
+        .filter(|&(_, &k)| k)
+        .max_by_key(|(b, _)| chars(&b.text))?
+        .0;
+    let mut current = longest.element;
+    for _ in 0..64 {
+        let info = page.elements.get(current as usize)?;
+        if kept.of(info, current) as f64 >= MOST * total as f64 {
+            return Some((current, info.last_descendant));
+        }
+        if info.parent == current {
+            return None;
+        }
+        current = info.parent;
+    }
+    None
+}
+
 /// The second stage's features: the first stage's, and what the first
 /// stage chose around each block (the share of each container's text it
 /// kept, its choice of the neighbours), so that a block follows the
@@ -439,6 +465,23 @@ pub(crate) fn stacked(page: &Page, base: &Features, first: &[bool]) -> Features 
     let kept = Sizes::weighted(blocks, &kept);
     let total = sizes.total().max(1);
     let kept_share = share_bucket(kept.total() as f64 / total as f64);
+    let core = kept_core(page, &kept, first);
+    // Characters before each block, and the core's first and last.
+    let lens: Vec<usize> = blocks.iter().map(|b| chars(&b.text)).collect();
+    let core_span = core.map(|(lo, hi)| {
+        let mut start = None;
+        let mut end = 0;
+        let mut at = 0;
+        for (b, &n) in blocks.iter().zip(&lens) {
+            if lo <= b.element && b.element <= hi {
+                start.get_or_insert(at);
+                end = at + n;
+            }
+            at += n;
+        }
+        (start.unwrap_or(0), end)
+    });
+    let mut before = 0usize;
     let mut out = Features::with_capacity(blocks.len(), 96);
     for (i, block) in blocks.iter().enumerate().take(base.len()) {
         for &id in base.at(i) {
@@ -474,6 +517,27 @@ pub(crate) fn stacked(page: &Page, base: &Features, first: &[bool]) -> Features 
             push(Fx::new(63).add_u(level).add_u(share).add_u(mine));
             push(Fx::new(64).add_u(level).add_u(share).add_u(weight));
         }
+        // Against the core of the first stage's choice: how far up the
+        // tree the block meets it, and how much text lies between.
+        if let (Some((lo, hi)), Some((start, end))) = (core, core_span) {
+            let meet = meeting_level(page, block.element, lo, hi);
+            let tag = tag_name(block.tag);
+            let len = lens[i];
+            let dens_b = share_bucket(block.link_chars as f64 / len.max(1) as f64).min(4);
+            push(Fx::new(65).add_u(meet).add_u(mine));
+            push(Fx::new(66).add_u(meet).add(tag).add_u(dens_b));
+            push(Fx::new(67).add_u(meet).add_u(log_bucket(len, 12)));
+            let (side, gap) = if before + len <= start {
+                (0u32, start - before - len)
+            } else if before >= end {
+                (2, before - end)
+            } else {
+                (1, 0)
+            };
+            let rel = share_bucket(gap as f64 / (end - start).max(1) as f64);
+            push(Fx::new(68).add_u(side).add_u(rel).add_u(mine));
+        }
+        before += lens[i];
         out.next();
     }
     out
