@@ -59,21 +59,29 @@ fn share_bucket(x: f64) -> u32 {
     }
 }
 
-/// Lower-cased words of `s`, or `None` past `max` words (a long block is
-/// no title: it is not split).
-fn title_words(s: &str, max: usize) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    for w in s
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if out.len() == max {
-            return None;
-        }
-        out.push(w.to_lowercase());
-    }
-    Some(out)
+/// The lower-cased words of a page's title.
+fn title_words(s: &str) -> Vec<String> {
+    words_of(s).map(lower).collect()
 }
+
+fn words_of(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// Lower case a character at a time, as [`lower_eq`] compares.
+fn lower(w: &str) -> String {
+    w.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// Whether `word` lower-cased is `lowered`, without allocating: this runs
+/// on every word of every short block.
+fn lower_eq(word: &str, lowered: &str) -> bool {
+    word.chars().flat_map(char::to_lowercase).eq(lowered.chars())
+}
+
+/// Blocks of more words are never compared with the title.
+const TITLE_MAX_WORDS: usize = 40;
 
 /// How a block's text compares with the page's title, whose words `t`
 /// are computed once per page: 0 unrelated, 1 the same words, 2 the
@@ -81,18 +89,29 @@ fn title_words(s: &str, max: usize) -> Option<Vec<String>> {
 /// title's words.
 fn title_match(t: Option<&[String]>, text: &str) -> u32 {
     let Some(t) = t else { return 0 };
-    let Some(b) = title_words(text, 40) else {
-        return 0;
-    };
+    let mut b = [""; TITLE_MAX_WORDS];
+    let mut n = 0;
+    for w in words_of(text) {
+        if n == TITLE_MAX_WORDS {
+            return 0;
+        }
+        b[n] = w;
+        n += 1;
+    }
+    let b = &b[..n];
     if b.is_empty() {
         return 0;
     }
-    if t == b.as_slice() {
+    let prefix = b.len() <= t.len() && b.iter().zip(t).all(|(w, x)| lower_eq(w, x));
+    if prefix && b.len() == t.len() {
         1
-    } else if t.starts_with(&b) && b.len() * 2 >= t.len() {
+    } else if prefix && b.len() * 2 >= t.len() {
         2
     } else {
-        let common = b.iter().filter(|w| t.contains(w)).count();
+        let common = b
+            .iter()
+            .filter(|w| t.iter().any(|x| lower_eq(w, x)))
+            .count();
         if common * 5 >= t.len().max(1) * 4 && common * 5 >= b.len() * 4 {
             3
         } else {
@@ -185,7 +204,7 @@ enum Against {
 
 /// The features of every block of `page`, one position per block.
 pub(crate) fn features(page: &Page, title: Option<&str>, knobs: &Knobs) -> Features {
-    let title_ws = title.and_then(|t| title_words(t, usize::MAX));
+    let title_ws = title.map(title_words);
     let blocks = &page.blocks;
     let chrome = chrome_blocks(page, knobs);
     let chosen = select_under(page, title, knobs, &chrome);

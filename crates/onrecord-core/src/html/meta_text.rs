@@ -149,7 +149,7 @@ fn name_piece(piece: &str) -> Option<String> {
 
 /// Whether a block reads as a byline line ("By Ana Cruz", "Written by").
 pub(crate) fn is_by_line(text: &str) -> bool {
-    text.split_whitespace().count() <= 12 && BY.is_match(text)
+    text.split_whitespace().nth(12).is_none() && BY.is_match(text)
 }
 
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -210,10 +210,14 @@ const MAX_DATE_LINE_WORDS: usize = 10;
 /// Whether a short block is mostly a date ("Dec 17, 2025", "Posted on
 /// 23.07.2025 | 5 min read").
 pub(crate) fn is_date_line(text: &str) -> bool {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
-        <= MAX_DATE_LINE_WORDS
+    // Every date format read has ASCII digits; most blocks are let go
+    // here, before the regexes.
+    text.bytes().any(|b| b.is_ascii_digit())
+        && text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .nth(MAX_DATE_LINE_WORDS)
+            .is_none()
         && shown_date(text).is_some()
 }
 

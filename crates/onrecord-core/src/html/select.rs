@@ -342,7 +342,11 @@ pub(crate) fn chrome_blocks(page: &Page, knobs: &Knobs) -> Vec<bool> {
 /// Whether `text` is a short line of page chrome ("Advertisement",
 /// "Read more", "Share").
 pub(crate) fn chrome_line(text: &str, knobs: &Knobs) -> bool {
-    chars(text) <= knobs.chrome_line_max_chars && CHROME_LINE.is_match(text)
+    // A char is at most 4 bytes: most blocks are measured without
+    // counting.
+    let max = knobs.chrome_line_max_chars;
+    let short = text.len() <= max || (text.len() <= 4 * max && chars(text) <= max);
+    short && CHROME_LINE.is_match(text)
 }
 
 fn keep_block(
