@@ -86,8 +86,8 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         for r in &base {
             let mut r = r.clone();
             r.id = format!("{}#{copy}", r.id);
-            r.date = Some(day(rng.below(3360)));
-            r.site = Some(OUTLETS[rng.below(OUTLETS.len())].to_owned());
+            r.article.date = Some(day(rng.below(3360)));
+            r.article.site = Some(OUTLETS[rng.below(OUTLETS.len())].to_owned());
             if copy == 0 {
                 for q in &r.quotes {
                     if let Some(s) = &q.speaker_name

@@ -194,9 +194,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             Ok(r) => (
                 r.text,
                 Meta {
-                    title: r.title,
-                    author: r.author,
-                    date: r.date,
+                    title: r.article.title,
+                    author: r.article.author,
+                    date: r.article.date,
                 },
             ),
             Err(e) => {

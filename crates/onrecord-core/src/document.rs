@@ -1,3 +1,4 @@
+use crate::article::Article;
 use crate::record::SourceRef;
 
 /// The article body as it arrived.
@@ -16,16 +17,8 @@ pub enum Body {
 pub struct Hints {
     /// An id to keep as the record id.
     pub id: Option<String>,
-    /// The article URL.
-    pub url: Option<String>,
-    /// Publication date as written by the input.
-    pub date: Option<String>,
-    /// Headline.
-    pub title: Option<String>,
-    /// Byline.
-    pub author: Option<String>,
-    /// Outlet name or domain.
-    pub site: Option<String>,
+    /// URL, date (as the input writes it), title, author, site.
+    pub article: Article,
 }
 
 /// One article to process.

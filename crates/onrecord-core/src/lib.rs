@@ -12,13 +12,14 @@
 //! let doc = Document::new(Body::Text("date 2025-08-16 It rained in Paris.\nSupport Now".into()));
 //! let record = pipeline.process(&doc).unwrap();
 //! assert_eq!(record.text, "It rained in Paris.");
-//! assert_eq!(record.date.as_deref(), Some("2025-08-16"));
+//! assert_eq!(record.article.date.as_deref(), Some("2025-08-16"));
 //! ```
 
 #![warn(missing_docs)]
 
 mod amounts;
 mod analysis;
+mod article;
 mod captions;
 mod date;
 mod document;
@@ -56,6 +57,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+pub use crate::article::{Article, ArticleFields};
 pub use crate::date::normalize_date;
 pub use crate::document::{Body, Document, Hints};
 pub use crate::error::{Error, Result};
@@ -383,20 +385,23 @@ impl Pipeline {
         if text.trim().is_empty() {
             return Err(Error::Empty);
         }
-        let url = first_some(&hints.url, meta.url);
-        let date = hints.date.as_deref().and_then(normalize_date).or(meta.date);
-        let site = first_some(&hints.site, meta.site).or_else(|| url.as_deref().and_then(host));
+        let given = &hints.article;
+        let url = first_some(&given.url, meta.url);
+        let date = given.date.as_deref().and_then(normalize_date).or(meta.date);
+        let site = first_some(&given.site, meta.site).or_else(|| url.as_deref().and_then(host));
         let lang = meta.lang.or_else(|| language(&text));
         let id = first_some(&hints.id, None).unwrap_or_else(|| record_id(url.as_deref(), &text));
         let language = self.language(&text, date.as_deref());
         Ok(Record {
             id,
             source: doc.source.clone(),
-            url,
-            date,
-            title: first_some(&hints.title, meta.title),
-            author: first_some(&hints.author, meta.author),
-            site,
+            article: Article {
+                title: first_some(&given.title, meta.title),
+                author: first_some(&given.author, meta.author),
+                url,
+                date,
+                site,
+            },
             lang,
             text,
             captions,

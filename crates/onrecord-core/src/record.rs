@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::article::Article;
+
 /// Where a record came from: the input file, the record's index in it and
 /// its byte offset (in the decompressed stream).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -129,16 +131,9 @@ pub struct Record {
     pub id: String,
     /// Where the record came from; absent when the caller gave no source.
     pub source: Option<SourceRef>,
-    /// The article URL.
-    pub url: Option<String>,
-    /// Publication date, ISO 8601 (`2025-08-16` or a full timestamp).
-    pub date: Option<String>,
-    /// Headline.
-    pub title: Option<String>,
-    /// Byline, authors joined with `, `.
-    pub author: Option<String>,
-    /// The outlet: a site name or the URL's host.
-    pub site: Option<String>,
+    /// URL, date, title, author and site: top-level keys in the JSON.
+    #[serde(flatten)]
+    pub article: Article,
     /// ISO 639-1 language code of the text, when it can be told.
     pub lang: Option<String>,
     /// Main text; paragraphs are separated by one blank line.

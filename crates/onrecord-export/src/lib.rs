@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_schema::FieldRef;
-use onrecord_core::Record;
 use onrecord_core::identity::{Linker, people_of, person_key};
+use onrecord_core::{Article, Record};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
@@ -50,6 +50,13 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// One article.
+///
+/// The article fields are spelled out here rather than an
+/// [`onrecord_core::Article`] flattened in: serde_arrow traces the columns
+/// from the type, and a flattened struct is a map to it, whose fields the
+/// type does not tell. [`Export::add`] takes the record's article apart
+/// with no `..`, so a new article field fails to compile there until it has
+/// a column, and a test checks that every article field is a column.
 #[derive(Serialize, Deserialize)]
 pub struct ArticleRow {
     /// The record id.
@@ -304,13 +311,21 @@ impl Export {
                 .collect::<Vec<_>>()
                 .join("\n\n")
         });
+        // No `..`: a new article field must get a column (see ArticleRow).
+        let Article {
+            url,
+            date,
+            title,
+            author,
+            site,
+        } = r.article.clone();
         self.articles.rows.push(ArticleRow {
             id: r.id.clone(),
-            url: r.url.clone(),
-            date: r.date.clone(),
-            title: r.title.clone(),
-            author: r.author.clone(),
-            site: r.site.clone(),
+            url,
+            date,
+            title,
+            author,
+            site,
             lang: r.lang.clone(),
             text: r.text.clone(),
             source_path: r.source.as_ref().map(|s| s.path.clone()),
@@ -339,8 +354,8 @@ impl Export {
                 speaker_end: q.speaker.as_ref().map(|c| c.end as i64),
                 speaker_name: q.speaker_name.clone(),
                 speaker_key,
-                date: r.date.clone(),
-                site: r.site.clone(),
+                date: r.article.date.clone(),
+                site: r.article.site.clone(),
             });
         }
         for e in &r.entities {
@@ -404,5 +419,20 @@ impl Export {
             std::fs::rename(&temp, &path).map_err(|source| Error::Io { path, source })?;
         }
         Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_article_field_is_an_article_column() {
+        let columns: Vec<String> = fields::<ArticleRow>()
+            .map(|f| f.iter().map(|f| f.name().clone()).collect())
+            .unwrap_or_default();
+        for name in Article::NAMES {
+            assert!(columns.iter().any(|c| c == name), "no column `{name}`");
+        }
     }
 }

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 use onrecord_core::identity::Linker;
-use onrecord_core::{Body, Document, Hints, Pipeline, Record};
+use onrecord_core::{Article, Body, Document, Hints, Pipeline, Record};
 use onrecord_export::{Export, QuoteRow, observe};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
@@ -11,8 +11,10 @@ fn record(id: &str, text: &str) -> Record {
         body: Body::Text(text.to_owned()),
         hints: Hints {
             id: Some(id.to_owned()),
-            date: Some("2025-08-16".to_owned()),
-            ..Hints::default()
+            article: Article {
+                date: Some("2025-08-16".to_owned()),
+                ..Article::default()
+            },
         },
         source: None,
     };

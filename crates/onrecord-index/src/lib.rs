@@ -351,8 +351,9 @@ impl Writer {
         let f = self.f;
         self.writer
             .delete_term(Term::from_field_text(f.article, &record.id));
-        let date = record.date.as_deref().and_then(|d| date_key(d).ok());
-        let site = record.site.as_deref().unwrap_or("").to_lowercase();
+        let meta = &record.article;
+        let date = meta.date.as_deref().and_then(|d| date_key(d).ok());
+        let site = meta.site.as_deref().unwrap_or("").to_lowercase();
         let mut article = TantivyDocument::default();
         article.add_text(f.doc_type, "article");
         article.add_text(f.article, &record.id);
@@ -382,13 +383,13 @@ impl Writer {
             // date, cut so that an article with a huge title and many
             // quotes does not store (and a search read back) the title
             // once per quote; the article's record keeps them whole.
-            if let Some(u) = &record.url {
+            if let Some(u) = &meta.url {
                 d.add_text(f.url, prefix(u, MAX_COPY_CHARS));
             }
-            if let Some(t) = &record.title {
+            if let Some(t) = &meta.title {
                 d.add_text(f.title, prefix(t, MAX_COPY_CHARS));
             }
-            if let Some(t) = &record.date {
+            if let Some(t) = &meta.date {
                 d.add_text(f.date_text, prefix(t, 100));
             }
             self.writer.add_document(d)?;
@@ -432,6 +433,12 @@ pub struct Search {
 }
 
 /// The article a quote comes from.
+///
+/// Not an [`onrecord_core::Article`]: these are the copies each quote
+/// stores of its article's fields (cut, the site lower-cased), and which
+/// fields a quote stores is a choice of the index's schema, so a new
+/// article field is added here with its schema field, by hand. The
+/// article's whole record (`Reader::article`) has every field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArticleRef {
     /// Record id.

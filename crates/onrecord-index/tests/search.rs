@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use onrecord_core::identity::{Linker, people_of, person_key};
-use onrecord_core::{Entity, Quote, QuoteKind, Record, Span};
+use onrecord_core::{Article, Entity, Quote, QuoteKind, Record, Span};
 use onrecord_index::{QuoteIndex, Search, date_key};
 use proptest::prelude::*;
 
@@ -47,11 +47,13 @@ fn record(id: &str, site: &str, date: &str, quotes: Vec<Quote>) -> Record {
     Record {
         id: id.to_owned(),
         source: None,
-        url: Some(format!("https://{site}/{id}")),
-        date: Some(date.to_owned()),
-        title: Some(format!("Title {id}")),
-        author: None,
-        site: Some(site.to_owned()),
+        article: Article {
+            url: Some(format!("https://{site}/{id}")),
+            date: Some(date.to_owned()),
+            title: Some(format!("Title {id}")),
+            author: None,
+            site: Some(site.to_owned()),
+        },
         lang: Some("en".into()),
         text: quotes
             .iter()
@@ -116,7 +118,7 @@ fn brute(records: &[Record], s: &Search) -> BTreeSet<(String, String)> {
     };
     let mut out = BTreeSet::new();
     for r in records {
-        let day = r.date.as_deref().map(|d| date_key(d).unwrap());
+        let day = r.article.date.as_deref().map(|d| date_key(d).unwrap());
         for q in &r.quotes {
             let content = tokens(&q.content.text);
             let words_ok = match s.query.as_deref() {
@@ -132,7 +134,7 @@ fn brute(records: &[Record], s: &Search) -> BTreeSet<(String, String)> {
             let outlet_ok = s
                 .outlet
                 .as_deref()
-                .is_none_or(|o| r.site.as_deref().unwrap().eq_ignore_ascii_case(o));
+                .is_none_or(|o| r.article.site.as_deref().unwrap().eq_ignore_ascii_case(o));
             let from_ok = s
                 .from
                 .as_deref()
@@ -236,9 +238,8 @@ fn corpus() -> Vec<Record> {
                 QuoteKind::Direct,
             )],
         ),
-        Record {
-            date: None,
-            ..record(
+        {
+            let mut r = record(
                 "a4",
                 "undated.net",
                 "2000-01-01",
@@ -247,7 +248,9 @@ fn corpus() -> Vec<Record> {
                     Some("Keir Starmer"),
                     QuoteKind::Indirect,
                 )],
-            )
+            );
+            r.article.date = None;
+            r
         },
     ]
 }

@@ -2,7 +2,7 @@
 
 use std::io::BufRead;
 
-use onrecord_core::{Body, Document, Hints, SourceRef};
+use onrecord_core::{ArticleFields, Body, Document, Hints, SourceRef};
 use serde_json::{Map, Value};
 
 use crate::{Error, ErrorKind, Input, Item, Records, Result};
@@ -16,16 +16,9 @@ pub struct FieldNames {
     pub html: Vec<String>,
     /// Record id.
     pub id: Vec<String>,
-    /// URL.
-    pub url: Vec<String>,
-    /// Publication date.
-    pub date: Vec<String>,
-    /// Headline.
-    pub title: Vec<String>,
-    /// Byline.
-    pub author: Vec<String>,
-    /// Outlet.
-    pub site: Vec<String>,
+    /// URL, date, title, author and site: the keys of each, tried in
+    /// order.
+    pub article: ArticleFields<Vec<String>>,
 }
 
 fn names(list: &[&str]) -> Vec<String> {
@@ -38,17 +31,19 @@ impl Default for FieldNames {
             text: names(&["text", "maintext", "body", "content"]),
             html: names(&["html", "raw_html"]),
             id: names(&["id", "doc_id"]),
-            url: names(&["url", "link"]),
-            date: names(&[
-                "date",
-                "published",
-                "date_publish",
-                "publish_date",
-                "published_at",
-            ]),
-            title: names(&["title", "headline"]),
-            author: names(&["author", "authors", "byline"]),
-            site: names(&["site", "source", "domain", "source_domain", "outlet"]),
+            article: ArticleFields {
+                url: names(&["url", "link"]),
+                date: names(&[
+                    "date",
+                    "published",
+                    "date_publish",
+                    "publish_date",
+                    "published_at",
+                ]),
+                title: names(&["title", "headline"]),
+                author: names(&["author", "authors", "byline"]),
+                site: names(&["site", "source", "domain", "source_domain", "outlet"]),
+            },
         }
     }
 }
@@ -146,11 +141,7 @@ impl JsonlRecords {
             body,
             hints: Hints {
                 id: f(&self.fields.id),
-                url: f(&self.fields.url),
-                date: f(&self.fields.date),
-                title: f(&self.fields.title),
-                author: f(&self.fields.author),
-                site: f(&self.fields.site),
+                article: self.fields.article.as_ref().map(|_, keys| f(keys)),
             },
             source: Some(SourceRef {
                 path: self.name.clone(),

@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, Read};
 
-use onrecord_core::{Body, Document, Hints, SourceRef};
+use onrecord_core::{Article, Body, Document, Hints, SourceRef};
 
 use crate::{Error, ErrorKind, Input, Item, Records, Result, decode_html, read_bounded};
 
@@ -431,7 +431,10 @@ impl WarcRecords {
         Some(Ok(Item::Document(Document {
             body: Body::Html(html),
             hints: Hints {
-                url,
+                article: Article {
+                    url,
+                    ..Article::default()
+                },
                 ..Hints::default()
             },
             source: Some(source),

@@ -187,6 +187,11 @@ pub(crate) struct ExtractArgs {
     /// JSONL field holding the outlet.
     #[arg(long)]
     pub(crate) site_field: Option<String>,
+    /// JSONL key holding an article field, as `FIELD=KEY`, tried before
+    /// the defaults (repeatable); FIELD is one of url, date, title,
+    /// author, site.
+    #[arg(long = "field", value_name = "FIELD=KEY", value_parser = article_field)]
+    pub(crate) fields: Vec<(String, String)>,
     /// Never show a progress bar.
     #[arg(long)]
     pub(crate) quiet: bool,
@@ -200,4 +205,22 @@ pub(crate) struct ExtractArgs {
     /// so that every input line gives one output line.
     #[arg(long)]
     pub(crate) inline_errors: bool,
+}
+
+/// Parses `--field FIELD=KEY`: FIELD must name an article field.
+fn article_field(arg: &str) -> Result<(String, String), String> {
+    let (field, key) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("`{arg}`: expected FIELD=KEY"))?;
+    let names = onrecord_core::Article::NAMES;
+    if !names.contains(&field) {
+        return Err(format!(
+            "`{field}` is not an article field ({})",
+            names.join(", ")
+        ));
+    }
+    if key.is_empty() {
+        return Err(format!("`{arg}`: the key is empty"));
+    }
+    Ok((field.to_owned(), key.to_owned()))
 }

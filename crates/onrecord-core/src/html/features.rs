@@ -77,7 +77,9 @@ fn lower(w: &str) -> String {
 /// Whether `word` lower-cased is `lowered`, without allocating: this runs
 /// on every word of every short block.
 fn lower_eq(word: &str, lowered: &str) -> bool {
-    word.chars().flat_map(char::to_lowercase).eq(lowered.chars())
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .eq(lowered.chars())
 }
 
 /// Blocks of more words are never compared with the title.

@@ -2,17 +2,14 @@
 //! (testdata/entities/summit.txt), checked exactly, and offset invariants on
 //! generated text.
 
-use onrecord_core::{Body, Document, Entity, Error, Hints, Pipeline, Record};
+use onrecord_core::{Body, Document, Entity, Error, Pipeline, Record};
 use proptest::prelude::*;
 
 const SUMMIT: &str = include_str!("../../../../testdata/entities/summit.txt");
 
 fn summit() -> Record {
     let mut doc = Document::new(Body::Text(SUMMIT.into()));
-    doc.hints = Hints {
-        date: Some("2025-08-16".into()),
-        ..Hints::default()
-    };
+    doc.hints.article.date = Some("2025-08-16".into());
     Pipeline::builder()
         .raw_text(true)
         .build()

@@ -55,7 +55,7 @@ fn scraped_text_keeps_every_paragraph_and_no_appeal_or_caption() {
             ),
         ]
     );
-    assert_eq!(record.date.as_deref(), Some("2025-08-16"));
+    assert_eq!(record.article.date.as_deref(), Some("2025-08-16"));
     assert!(record.id.starts_with('c'));
 }
 
@@ -83,14 +83,17 @@ fn html_article_body_captions_and_metadata() {
         )]
     );
     assert_eq!(
-        record.title.as_deref(),
+        record.article.title.as_deref(),
         Some("Ministers back EUR 114 bn rail plan")
     );
-    assert_eq!(record.author.as_deref(), Some("Jane Doe"));
-    assert_eq!(record.site.as_deref(), Some("The Example Times"));
-    assert_eq!(record.date.as_deref(), Some("2025-03-04T09:30:00+01:00"));
+    assert_eq!(record.article.author.as_deref(), Some("Jane Doe"));
+    assert_eq!(record.article.site.as_deref(), Some("The Example Times"));
     assert_eq!(
-        record.url.as_deref(),
+        record.article.date.as_deref(),
+        Some("2025-03-04T09:30:00+01:00")
+    );
+    assert_eq!(
+        record.article.url.as_deref(),
         Some("https://news.example.com/2025/03/04/rail-plan")
     );
     assert_eq!(record.lang.as_deref(), Some("en"));

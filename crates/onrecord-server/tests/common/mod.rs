@@ -1,7 +1,7 @@
 //! A small index for the server tests, with a hostile quote.
 #![allow(dead_code, clippy::unwrap_used, reason = "test helper")]
 
-use onrecord_core::{Quote, QuoteKind, Record, Span};
+use onrecord_core::{Article, Quote, QuoteKind, Record, Span};
 use onrecord_index::QuoteIndex;
 
 pub(crate) const HOSTILE: &str = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\"> is what he wrote";
@@ -18,11 +18,13 @@ pub(crate) fn record(id: &str, date: &str, quotes: &[(&str, &str)]) -> Record {
     Record {
         id: id.to_owned(),
         source: None,
-        url: Some(format!("https://news.example.com/{id}")),
-        date: Some(date.to_owned()),
-        title: Some(format!("Story {id}")),
-        author: None,
-        site: Some("news.example.com".into()),
+        article: Article {
+            url: Some(format!("https://news.example.com/{id}")),
+            date: Some(date.to_owned()),
+            title: Some(format!("Story {id}")),
+            author: None,
+            site: Some("news.example.com".into()),
+        },
         lang: Some("en".into()),
         text: "text".into(),
         captions: vec![],
@@ -96,7 +98,7 @@ pub(crate) fn hostile_records() -> Vec<Record> {
         .collect();
     let many: Vec<(&str, &str)> = many.iter().map(|(c, s)| (c.as_str(), *s)).collect();
     let mut big = record("big-title", "2025-08-01", &many);
-    big.title = Some(spaced_title);
+    big.article.title = Some(spaced_title);
     out.push(big);
     let word = huge_word();
     let mut unbroken = record(
@@ -104,8 +106,8 @@ pub(crate) fn hostile_records() -> Vec<Record> {
         "2025-08-02",
         &[(&format!("peace {word}"), "Ana Cruz")],
     );
-    unbroken.title = Some(word.clone());
-    unbroken.url = Some(format!("https://news.example.com/{word}"));
+    unbroken.article.title = Some(word.clone());
+    unbroken.article.url = Some(format!("https://news.example.com/{word}"));
     out.push(unbroken);
     out.push(record(
         "escapes",

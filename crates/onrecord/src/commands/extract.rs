@@ -45,10 +45,20 @@ fn fields(args: &ExtractArgs) -> FieldNames {
     put(&mut f.text, &args.text_field);
     put(&mut f.html, &args.html_field);
     put(&mut f.id, &args.id_field);
-    put(&mut f.url, &args.url_field);
-    put(&mut f.date, &args.date_field);
-    put(&mut f.title, &args.title_field);
-    put(&mut f.site, &args.site_field);
+    let a = &mut f.article;
+    put(&mut a.url, &args.url_field);
+    put(&mut a.date, &args.date_field);
+    put(&mut a.title, &args.title_field);
+    put(&mut a.site, &args.site_field);
+    // `--field NAME=KEY`, checked against the field names when parsed;
+    // later flags are tried first, like the shorthands above.
+    for (name, key) in &args.fields {
+        for (field, keys) in a.as_mut().into_vec() {
+            if field == name {
+                keys.insert(0, key.clone());
+            }
+        }
+    }
     f
 }
 

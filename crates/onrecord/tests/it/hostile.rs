@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use onrecord_core::{Quote, QuoteKind, Record, Span};
+use onrecord_core::{Article, Quote, QuoteKind, Record, Span};
 
 use super::{onrecord, records, testdata};
 
@@ -20,10 +20,13 @@ fn span(text: &str) -> Span {
 fn record(id: &str, title: &str, content: &str, speaker: &str) -> Record {
     Record {
         id: id.to_owned(),
-        url: Some(format!("https://news.example.com/{id}")),
-        date: Some("2025-08-16".into()),
-        title: Some(title.to_owned()),
-        site: Some("news.example.com".into()),
+        article: Article {
+            url: Some(format!("https://news.example.com/{id}")),
+            date: Some("2025-08-16".into()),
+            title: Some(title.to_owned()),
+            site: Some("news.example.com".into()),
+            author: None,
+        },
         text: content.to_owned(),
         quotes: vec![Quote {
             kind: QuoteKind::Direct,

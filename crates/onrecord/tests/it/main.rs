@@ -126,6 +126,34 @@ fn output_is_the_same_bytes_on_every_run_and_thread_count() {
 }
 
 #[test]
+fn jsonl_keys_of_article_fields_are_chosen_by_flag() {
+    let line = r#"{"text": "The council met on Monday and agreed the budget.", "writer": "Ana Cruz", "author": "Desk", "paper": "The Post", "headline": "Budget"}"#;
+    let out = onrecord()
+        .args(["extract", "--format", "jsonl", "--field", "author=writer"])
+        .args(["--site-field", "paper", "-"])
+        .write_stdin(line)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = records(&out.stdout);
+    assert_eq!(recs[0]["author"], "Ana Cruz", "the flag's key goes first");
+    assert_eq!(recs[0]["site"], "The Post");
+    assert_eq!(recs[0]["title"], "Budget", "default keys stay");
+    let bad = onrecord()
+        .args(["extract", "--field", "colour=red", "-"])
+        .write_stdin(line)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("not an article field"), "{err}");
+}
+
+#[test]
 fn stdin_and_output_file() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("records.jsonl");
