@@ -39,8 +39,46 @@ fn month(name: &str) -> Option<u32> {
     Some(m)
 }
 
+/// A day of the calendar (no 31 February) between 1800 and 2200.
 fn valid(year: u32, month: u32, day: u32) -> bool {
-    (1800..=2200).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
+    let (Ok(y), Ok(m), Ok(d)) = (i16::try_from(year), i8::try_from(month), i8::try_from(day))
+    else {
+        return false;
+    };
+    (1800..=2200).contains(&y) && jiff::civil::Date::new(y, m, d).is_ok()
+}
+
+static DOTTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
+        .unwrap_or_else(|e| panic!("bad regex: {e}"))
+});
+
+static US_SLASHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
+        .unwrap_or_else(|e| panic!("bad regex: {e}"))
+});
+
+/// The day of the first date a page shows in `text` (`YYYY-MM-DD`): what
+/// [`normalize_date`] reads, else day first when dotted (`23.07.2025`),
+/// else month first when slashed (`3/4/2025`, as in the US) unless the
+/// first number cannot be a month. Kept apart from [`normalize_date`],
+/// which reads the dates inputs give, because the last two are guesses a
+/// page's date line justifies and a data field does not.
+pub(crate) fn normalize_shown_day(text: &str) -> Option<String> {
+    if let Some(d) = normalize_date(text) {
+        return Some(d.get(..10).unwrap_or(&d).to_owned());
+    }
+    let ymd = |y: &str, m: &str, d: &str| normalize_date(&format!("{y}-{m:0>2}-{d:0>2}"));
+    if let Some(c) = DOTTED.captures(text) {
+        return ymd(&c[3], &c[2], &c[1]);
+    }
+    let c = US_SLASHED.captures(text)?;
+    let first: u32 = c[1].parse().ok()?;
+    if first > 12 {
+        ymd(&c[3], &c[2], &c[1])
+    } else {
+        ymd(&c[3], &c[1], &c[2])
+    }
 }
 
 /// Normalises a date to ISO 8601: `YYYY-MM-DD`, or
@@ -87,7 +125,26 @@ pub fn normalize_date(raw: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_date;
+    use super::{normalize_date, normalize_shown_day};
+
+    #[test]
+    fn a_page_s_date_line_is_read_with_its_guesses() {
+        let day = |s: &str| normalize_shown_day(s);
+        assert_eq!(
+            day("Posted on 23.07.2025 | 5 min").as_deref(),
+            Some("2025-07-23")
+        );
+        assert_eq!(day("3/4/2025").as_deref(), Some("2025-03-04"));
+        assert_eq!(day("23/4/2025").as_deref(), Some("2025-04-23"));
+        assert_eq!(day("2025-03-04T09:30:00Z").as_deref(), Some("2025-03-04"));
+        assert_eq!(day("31.02.2025"), None);
+        assert_eq!(normalize_date("2025-02-29"), None, "not a leap year");
+        assert_eq!(normalize_date("2024-02-29").as_deref(), Some("2024-02-29"));
+        assert_eq!(normalize_date("April 31, 2025"), None);
+        // A data field's date is not guessed at.
+        assert_eq!(normalize_date("3/4/2025"), None);
+        assert_eq!(normalize_date("23.07.2025"), None);
+    }
 
     #[test]
     fn reads_the_forms_news_uses() {
