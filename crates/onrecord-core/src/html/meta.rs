@@ -278,12 +278,19 @@ impl Metadata {
         .find_map(|k| get(&[k]).filter(|a| !a.starts_with("http")))
         .or(ld_author.and_then(nonempty));
         let site = get(&["og:site_name", "application-name"]).or(ld_site.and_then(nonempty));
+        // Each candidate must be an absolute URL on its own: a canonical
+        // link holding a headline must not hide a good `og:url`.
+        let absolute = |u: &String| {
+            let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+            (lower.starts_with("http://") || lower.starts_with("https://"))
+                && !u.contains(char::is_whitespace)
+        };
         let url = meta
             .canonical
             .clone()
-            .or_else(|| get(&["og:url"]))
-            .or(ld_url)
-            .filter(|u| u.starts_with("http"));
+            .filter(absolute)
+            .or_else(|| get(&["og:url"]).filter(absolute))
+            .or(ld_url.filter(absolute));
         let title = headline.or_else(|| {
             let title = page_title.clone()?;
             if !rules.on(MetaRule::SiteSuffix) {

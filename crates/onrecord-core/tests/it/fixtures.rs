@@ -115,3 +115,22 @@ fn raw_text_keeps_the_input() {
         .unwrap();
     assert_eq!(record.text, input);
 }
+
+#[test]
+fn a_canonical_link_that_is_no_url_gives_way_to_og_url_and_its_day() {
+    let para = "The guide walks through every style of wine, from crisp whites to \
+                sweet fortified reds, with notes on the grapes and regions behind them.";
+    let html = format!(
+        "<html><head><title>A guide to wine</title>\
+         <link rel=\"canonical\" href=\"What are the different types of wine?\">\
+         <meta property=\"og:url\" content=\"https://wine.example/blog/2023/october/03/guide\">\
+         </head><body><article><h1>A guide to wine</h1><p>03/10/2023</p>\
+         <p>{para}</p><p>{para}</p><p>{para}</p></article></body></html>"
+    );
+    let record = html_record(&html);
+    assert_eq!(
+        record.article.url.as_deref(),
+        Some("https://wine.example/blog/2023/october/03/guide")
+    );
+    assert_eq!(record.article.date.as_deref(), Some("2023-10-03"));
+}
