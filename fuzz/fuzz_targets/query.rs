@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use onrecord_core::{Quote, QuoteKind, Record, Span};
+use onrecord_core::{Article, Quote, QuoteKind, Record, Span};
 use onrecord_index::{QuoteIndex, Search};
 
 fn span(text: &str) -> Span {
@@ -38,10 +38,13 @@ fn index() -> &'static QuoteIndex {
             let (content, speaker) = quotes[i];
             let record = Record {
                 id: format!("a{i}"),
-                url: Some(format!("https://news.example.com/{i}")),
-                date: Some((*day).to_owned()),
-                title: Some(format!("Story {i}")),
-                site: Some("news.example.com".into()),
+                article: Article {
+                    url: Some(format!("https://news.example.com/{i}")),
+                    date: Some((*day).to_owned()),
+                    title: Some(format!("Story {i}")),
+                    site: Some("news.example.com".into()),
+                    author: None,
+                },
                 text: content.to_owned(),
                 quotes: vec![Quote {
                     kind: QuoteKind::Direct,
