@@ -210,7 +210,8 @@ pub(crate) fn features(page: &Page, title: Option<&str>, knobs: &Knobs) -> Featu
     let blocks = &page.blocks;
     let chrome = chrome_blocks(page, knobs);
     let chosen = select_under(page, title, knobs, &chrome);
-    let sizes = Sizes::new(blocks, |b| chars(&b.text));
+    let lens: Vec<usize> = blocks.iter().map(|b| chars(&b.text)).collect();
+    let sizes = Sizes::weighted(blocks, &lens);
     let links = Sizes::new(blocks, |b| b.link_chars);
     let total = sizes.total().max(1);
     let first = chosen.iter().position(|&c| c);
@@ -245,7 +246,6 @@ pub(crate) fn features(page: &Page, title: Option<&str>, knobs: &Knobs) -> Featu
     let in_top = |b: &Block| top.is_some_and(|(lo, hi)| lo <= b.element && b.element <= hi);
     let mut feats = Features::with_capacity(blocks.len(), 64);
     let mut before = 0usize;
-    let lens: Vec<usize> = blocks.iter().map(|b| chars(&b.text)).collect();
     // Characters before the first chosen block and before the end of the
     // last one.
     let span_start: usize = first.map_or(0, |f| lens[..f].iter().sum());
@@ -439,19 +439,23 @@ fn layout_features(
     push(Fx::new(39).add_h(path[0]).add_h(path[1]).add_h(path[2]));
 }
 
+/// The longest block of a choice, from the kept length of each block
+/// (0 when left out): where [`core_of`] starts looking.
+fn longest_kept(kept: &[usize], first: &[bool]) -> Option<usize> {
+    kept.iter()
+        .zip(first)
+        .enumerate()
+        .filter(|&(_, (_, &k))| k)
+        .max_by_key(|&(_, (&n, _))| n)
+        .map(|(i, _)| i)
+}
+
 /// The core of a choice: the smallest element holding most of the text
-/// chosen, found among the ancestors of the longest chosen block.
-fn kept_core(page: &Page, kept: &Sizes, first: &[bool]) -> Option<(u32, u32)> {
+/// chosen, found among the ancestors of its longest block.
+fn core_of(page: &Page, kept: &Sizes, longest: usize) -> Option<(u32, u32)> {
     const MOST: f64 = 0.6;
     let total = kept.total();
-    let longest = page
-        .blocks
-        .iter()
-        .zip(first)
-        .filter(|&(_, &k)| k)
-        .max_by_key(|(b, _)| chars(&b.text))?
-        .0;
-    let mut current = longest.element;
+    let mut current = page.blocks.get(longest)?.element;
     for _ in 0..64 {
         let info = page.elements.get(current as usize)?;
         if kept.of(info, current) as f64 >= MOST * total as f64 {
@@ -471,24 +475,25 @@ fn kept_core(page: &Page, kept: &Sizes, first: &[bool]) -> Option<(u32, u32)> {
 /// verdict on the container it sits in.
 pub(crate) fn stacked(page: &Page, base: &Features, first: &[bool]) -> Features {
     let blocks = &page.blocks;
-    let sizes = Sizes::new(blocks, |b| chars(&b.text));
-    let kept: Vec<usize> = blocks
+    let lens: Vec<usize> = blocks.iter().map(|b| chars(&b.text)).collect();
+    let sizes = Sizes::weighted(blocks, &lens);
+    let kept: Vec<usize> = lens
         .iter()
         .enumerate()
-        .map(|(i, b)| {
+        .map(|(i, &n)| {
             if first.get(i).copied().unwrap_or(false) {
-                chars(&b.text)
+                n
             } else {
                 0
             }
         })
         .collect();
+    let longest = longest_kept(&kept, first);
     let kept = Sizes::weighted(blocks, &kept);
     let total = sizes.total().max(1);
     let kept_share = share_bucket(kept.total() as f64 / total as f64);
-    let core = kept_core(page, &kept, first);
-    // Characters before each block, and the core's first and last.
-    let lens: Vec<usize> = blocks.iter().map(|b| chars(&b.text)).collect();
+    // The core's first and last characters.
+    let core = longest.and_then(|l| core_of(page, &kept, l));
     let core_span = core.map(|(lo, hi)| {
         let mut start = None;
         let mut end = 0;
