@@ -20,7 +20,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use onrecord_core::{Body, Document, Pipeline, Quote};
+use onrecord_core::quote_training::{Article, Attribution, train};
+use onrecord_core::{Body, Document, Pipeline, Quote, QuoteModel, QuoteRule};
 
 /// A record, or just its id and quotes (what peers write).
 #[derive(serde::Deserialize)]
@@ -55,6 +56,210 @@ pub(crate) struct Args {
     /// Runs of the pipeline to time (the best is reported).
     #[arg(long, default_value_t = 3)]
     repeat: usize,
+    /// Attribution models to run (`cue.bin`, `span.bin`, `filter.bin` in
+    /// this directory) instead of the committed ones.
+    #[arg(long, conflicts_with = "predictions")]
+    models: Option<PathBuf>,
+    /// Cross-validate instead: K folds by article over PolNeAR train and
+    /// dev together, each scored by models trained on the other folds
+    /// (as `train-quotes` trains them); prints each fold, the mean over
+    /// folds and the pooled counts.
+    #[arg(long, value_name = "K", conflicts_with_all = ["predictions", "models", "gold", "show"], value_parser = clap::value_parser!(u32).range(2..=20))]
+    cv: Option<u32>,
+    /// Passes over the data when training for --cv.
+    #[arg(long, default_value_t = 12, requires = "cv")]
+    epochs: usize,
+    /// Turn this attribution rule off (repeatable; `--without list`
+    /// names them), to measure what it is worth.
+    #[arg(long, value_name = "NAME")]
+    without: Vec<String>,
+    /// Also score with each rule off in turn: on the gold set with the
+    /// committed models, or with --cv on the folds (the fold models are
+    /// trained once, with every rule on).
+    #[arg(long)]
+    ablate: bool,
+}
+
+/// The rules `--without` names.
+fn rules_off(names: &[String]) -> Result<Vec<QuoteRule>> {
+    names
+        .iter()
+        .map(|n| {
+            QuoteRule::from_name(n).with_context(|| {
+                let all: Vec<&str> = QuoteRule::ALL.iter().map(|r| r.name()).collect();
+                format!(
+                    "no attribution rule {n:?}; the rules are: {}",
+                    all.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+/// The pipeline as the eval runs it: the text as given (offsets into the
+/// gold text), with `model` or the committed attribution models, and
+/// the rules `off` turned off.
+fn scoring_pipeline(model: Option<std::sync::Arc<QuoteModel>>, off: &[QuoteRule]) -> Pipeline {
+    let mut b = Pipeline::builder().raw_text(true);
+    if let Some(m) = model {
+        b = b.quote_model(Some(m));
+    }
+    for &r in off {
+        b = b.without_quote_rule(r);
+    }
+    b.build()
+}
+
+fn predict(pipeline: &Pipeline, articles: &[GoldArticle]) -> HashMap<String, Vec<Quote>> {
+    articles
+        .iter()
+        .map(|a| {
+            let mut d = Document::new(Body::Text(a.text.clone()));
+            d.hints.id = Some(a.id.clone());
+            (
+                a.id.clone(),
+                pipeline.process(&d).map(|r| r.quotes).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn load_models(dir: &std::path::Path) -> Result<QuoteModel> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
+    };
+    QuoteModel::from_bytes(&read("cue.bin")?, &read("span.bin")?, &read("filter.bin")?)
+        .map_err(anyhow::Error::msg)
+}
+
+/// PolNeAR articles as the trainer reads them.
+pub(crate) fn training_articles(gold: &[GoldArticle]) -> Vec<Article> {
+    gold.iter()
+        .map(|a| Article {
+            text: a.text.clone(),
+            attributions: a
+                .attributions
+                .iter()
+                .map(|g| Attribution {
+                    source: g.source.clone(),
+                    cue: g.cue.clone(),
+                    content: g.content.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Scores of one fold: all, direct-quote overlap, speaker accuracy.
+fn fold_line(label: &str, c: &Counts) -> [f64; 4] {
+    let (_, _, ef) = prf(c.exact, c.pred, c.gold);
+    let (_, _, of) = prf(c.overlap, c.pred, c.gold);
+    let (_, _, df) = prf(c.d_overlap, c.d_pred, c.d_gold);
+    let sa = c.speaker_right as f64 / c.speaker_pairs.max(1) as f64;
+    println!(
+        "{label:<26} articles' gold {:>5} | exact F1 {ef:.4} | overlap F1 {of:.4} | direct overlap F1 {df:.4} | speaker acc {sa:.4}",
+        c.gold
+    );
+    [ef, of, df, sa]
+}
+
+/// The configurations a cross-validation scores: every rule on (and
+/// those `--without` names off), then with --ablate each rule off.
+fn configurations(args: &Args) -> Result<Vec<(String, Vec<QuoteRule>)>> {
+    let base = rules_off(&args.without)?;
+    let mut out = vec![("as given".to_owned(), base.clone())];
+    if args.ablate {
+        for &r in QuoteRule::ALL.iter().filter(|r| !base.contains(r)) {
+            let mut off = base.clone();
+            off.push(r);
+            out.push((format!("without {}", r.name()), off));
+        }
+    }
+    Ok(out)
+}
+
+/// Each configuration of [`configurations`] scored on `gold` with one
+/// set of models, one line each.
+fn ablate(
+    gold: &[GoldArticle],
+    model: Option<std::sync::Arc<QuoteModel>>,
+    args: &Args,
+) -> Result<()> {
+    for (name, off) in configurations(args)? {
+        let out = predict(&scoring_pipeline(model.clone(), &off), gold);
+        let mut counts = Counts::default();
+        for a in gold {
+            counts.add(&score(a, out.get(&a.id).map_or(&[][..], |v| v)).counts);
+        }
+        fold_line(&name, &counts);
+    }
+    Ok(())
+}
+
+fn cross_validate(args: &Args, k: usize) -> Result<()> {
+    use rayon::prelude::*;
+    let dir = crate::shared_data().join("polnear");
+    let mut gold = polnear::read(&dir.join("train.jsonl"))?;
+    gold.extend(polnear::read(&dir.join("dev.jsonl"))?);
+    gold.sort_by(|a, b| a.id.cmp(&b.id));
+    let configs = configurations(args)?;
+    let start = Instant::now();
+    // Per fold, per configuration: the held-out articles' quotes.
+    type Predictions = Vec<HashMap<String, Vec<Quote>>>;
+    let folds: Vec<(usize, Predictions)> = (0..k)
+        .into_par_iter()
+        .map(|fold| -> Result<_> {
+            let (held, rest): (Vec<_>, Vec<_>) =
+                gold.iter().enumerate().partition(|(i, _)| i % k == fold);
+            let rest: Vec<GoldArticle> = rest.into_iter().map(|(_, a)| a.clone()).collect();
+            let held: Vec<GoldArticle> = held.into_iter().map(|(_, a)| a.clone()).collect();
+            let m = train(&training_articles(&rest), args.epochs, &mut |_, _, _| {});
+            let model = std::sync::Arc::new(
+                QuoteModel::from_bytes(&m.cue, &m.span, &m.filter).map_err(anyhow::Error::msg)?,
+            );
+            let out = configs
+                .iter()
+                .map(|(_, off)| predict(&scoring_pipeline(Some(model.clone()), off), &held))
+                .collect();
+            eprintln!(
+                "fold {} of {k} done ({:.0} s)",
+                fold + 1,
+                start.elapsed().as_secs_f64()
+            );
+            Ok((fold, out))
+        })
+        .collect::<Result<_>>()?;
+    println!(
+        "{k}-fold cross-validation by article over PolNeAR train + dev ({} articles; fold = index % {k} in id order)",
+        gold.len()
+    );
+    for (c, (name, _)) in configs.iter().enumerate() {
+        println!("{name}:");
+        let mut sums = [0f64; 4];
+        for (fold, out) in &folds {
+            let mut counts = Counts::default();
+            for a in gold.iter().skip(*fold).step_by(k) {
+                counts.add(&score(a, out[c].get(&a.id).map_or(&[][..], |v| v)).counts);
+            }
+            let label = format!("fold {}", fold + 1);
+            for (s, v) in sums.iter_mut().zip(fold_line(&label, &counts)) {
+                *s += v;
+            }
+        }
+        let m = sums.map(|s| s / k as f64);
+        println!(
+            "mean of {k} folds: exact F1 {:.4} | overlap F1 {:.4} | direct overlap F1 {:.4} | speaker acc {:.4}",
+            m[0], m[1], m[2], m[3]
+        );
+    }
+    let mut predicted = HashMap::new();
+    for (_, mut out) in folds {
+        predicted.extend(out.swap_remove(0));
+    }
+    println!("pooled over the folds, {}:", configs[0].0);
+    report(args, &gold, &predicted);
+    Ok(())
 }
 
 /// A predicted or gold unit in code points.
@@ -584,20 +789,24 @@ fn show(article: &GoldArticle, quotes: &[Quote]) {
 }
 
 pub(crate) fn run(args: &Args) -> Result<()> {
+    if let Some(k) = args.cv {
+        return cross_validate(args, k as usize);
+    }
     let path = args
         .gold
         .clone()
         .unwrap_or_else(|| crate::shared_data().join("polnear/dev.jsonl"));
     let gold = polnear::read(&path)?;
-    let pipeline = Pipeline::builder().raw_text(true).build();
-    let docs: Vec<Document> = gold
-        .iter()
-        .map(|a| {
-            let mut d = Document::new(Body::Text(a.text.clone()));
-            d.hints.id = Some(a.id.clone());
-            d
-        })
-        .collect();
+    let model = args
+        .models
+        .as_deref()
+        .map(load_models)
+        .transpose()?
+        .map(std::sync::Arc::new);
+    if args.ablate {
+        return ablate(&gold, model, args);
+    }
+    let off = rules_off(&args.without)?;
     let predicted: HashMap<String, Vec<Quote>> = match &args.predictions {
         Some(p) => {
             let text =
@@ -610,20 +819,21 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             map
         }
         None => {
-            // Scored on the text as given (offsets into the gold text);
-            // timed with cleaning on, as a plain-text article is read by
+            let out = predict(&scoring_pipeline(model.clone(), &off), &gold);
+            // Timed with cleaning on, as a plain-text article is read by
             // default: the whole pipeline.
-            let out = docs
+            let docs: Vec<Document> = gold
                 .iter()
-                .map(|d| {
-                    let r = pipeline.process(d);
-                    (
-                        d.hints.id.clone().unwrap_or_default(),
-                        r.map(|r| r.quotes).unwrap_or_default(),
-                    )
-                })
+                .map(|a| Document::new(Body::Text(a.text.clone())))
                 .collect();
-            let whole = Pipeline::builder().build();
+            let mut whole = Pipeline::builder();
+            if let Some(m) = &model {
+                whole = whole.quote_model(Some(m.clone()));
+            }
+            for &r in &off {
+                whole = whole.without_quote_rule(r);
+            }
+            let whole = whole.build();
             let mut best = f64::INFINITY;
             for _ in 0..args.repeat.max(1) {
                 let start = Instant::now();
@@ -665,10 +875,18 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         show(article, predicted.get(id).map_or(&[][..], |v| v));
         return Ok(());
     }
+    println!("gold: {} ({} articles)", path.display(), gold.len());
+    report(args, &gold, &predicted);
+    Ok(())
+}
+
+/// Prints the scores of `predicted` against `gold`: all, per publisher,
+/// and the most common error kinds.
+fn report(args: &Args, gold: &[GoldArticle], predicted: &HashMap<String, Vec<Quote>>) {
     let mut total = Counts::default();
     let mut by_pub: BTreeMap<String, Counts> = BTreeMap::new();
     let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for a in &gold {
+    for a in gold {
         let quotes = predicted.get(&a.id).map_or(&[][..], |v| v);
         let scored = score(a, quotes);
         total.add(&scored.counts);
@@ -683,7 +901,6 @@ pub(crate) fn run(args: &Args) -> Result<()> {
                 .push(format!("{}: {example}", a.id));
         }
     }
-    println!("gold: {} ({} articles)", path.display(), gold.len());
     print_counts("all", &total);
     for (p, c) in &by_pub {
         print_counts(p, c);
@@ -697,7 +914,6 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             println!("         e.g. {e}");
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod make_warc;
 mod meta_score;
 mod metric;
 mod ner;
+mod parse;
 mod polnear;
 mod snippets;
 mod speaker_names;
@@ -73,6 +74,11 @@ enum Command {
     /// Train the block model choosing the main text of HTML pages (WCXB
     /// dev and the 181 pages), cross-validated by domain with --folds.
     TrainBlocks(train_blocks::Args),
+    /// Train the dependency parser on UD English EWT train (the
+    /// project's own tags) and write its weights, or score them on dev.
+    TrainParse(parse::TrainArgs),
+    /// Parser UAS/LAS on UD English EWT test (CoNLL 2018) and tokens/s.
+    EvalParse(parse::EvalArgs),
     /// Attribution quality (exact/overlap P/R/F1, direct subset, speaker
     /// accuracy) and speed on PolNeAR dev.
     EvalQuotes(eval_quotes::Args),
@@ -92,6 +98,8 @@ fn main() -> Result<()> {
         Command::TrainQuotes(args) => train_quotes::run(&args),
         Command::TrainBlocks(args) => train_blocks::run(&args),
         Command::EvalQuotes(args) => eval_quotes::run(&args),
+        Command::TrainParse(args) => parse::run_train(&args),
+        Command::EvalParse(args) => parse::run_eval(&args),
         Command::EvalIdentity(args) => identity::run(&args),
         Command::EvalSpeakerNames(args) => speaker_names::run(&args),
     }

@@ -47,7 +47,7 @@ pub(crate) fn silver(split: &str) -> Result<Vec<(String, Vec<SilverToken>)>> {
         .collect())
 }
 
-fn pos_articles(split: &str) -> Result<Vec<Article>> {
+pub(crate) fn pos_articles(split: &str) -> Result<Vec<Article>> {
     Ok(silver(split)?
         .into_iter()
         .map(|(text, tokens)| Article {
@@ -56,25 +56,71 @@ fn pos_articles(split: &str) -> Result<Vec<Article>> {
                 .into_iter()
                 .map(|(s, e, pos, _)| (s, e, pos))
                 .collect(),
+            words: false,
         })
         .collect())
 }
 
+/// Passes over the data the committed tagger was trained with.
+pub(crate) const EPOCHS: usize = 8;
+
 #[derive(clap::Args)]
 pub(crate) struct TrainArgs {
     /// Passes over the data.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = EPOCHS)]
     epochs: usize,
     /// Where to write the model.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Train on PolNeAR's silver tags alone, without UD English EWT.
+    #[arg(long)]
+    news_only: bool,
 }
 
 #[derive(clap::Args)]
 pub(crate) struct EvalArgs {}
 
+/// EWT train as articles of one sentence each: the words joined by
+/// spaces, with the treebank's Penn tags. Web text (blogs, reviews,
+/// e-mail, answers) beside PolNeAR's news, so the tags hold on text
+/// unlike the news the silver tags come from.
+fn treebank_articles() -> Result<Vec<Article>> {
+    let path = crate::shared_data().join("ud-english-ewt/en_ewt-ud-train.conllu");
+    Ok(as_articles(&crate::parse::read_conllu(&path)?))
+}
+
+/// Treebank sentences as tagger training articles.
+pub(crate) fn as_articles(sentences: &[onrecord_core::parse_training::Sentence]) -> Vec<Article> {
+    sentences
+        .iter()
+        .map(|s| {
+            let mut text = String::new();
+            let mut tokens = Vec::new();
+            let mut at = 0;
+            for (w, t) in s.words.iter().zip(&s.penn) {
+                if !text.is_empty() {
+                    text.push(' ');
+                    at += 1;
+                }
+                let n = w.chars().count();
+                tokens.push((at, at + n, t.clone()));
+                text.push_str(w);
+                at += n;
+            }
+            Article {
+                text,
+                tokens,
+                words: true,
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn train(args: &TrainArgs) -> Result<()> {
-    let articles = pos_articles("train")?;
+    let mut articles = pos_articles("train")?;
+    if !args.news_only {
+        articles.extend(treebank_articles()?);
+    }
     let start = std::time::Instant::now();
     let bytes = train_model(&articles, args.epochs, &mut |e, acc| {
         eprintln!("epoch {:>2}: token accuracy on train {acc:.4}", e + 1);

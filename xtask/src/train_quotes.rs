@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use onrecord_core::quote_training::{Article, Attribution, train};
+use onrecord_core::quote_training::train;
 
 use crate::polnear;
 
@@ -29,22 +29,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         .train
         .clone()
         .unwrap_or_else(|| crate::shared_data().join("polnear/train.jsonl"));
-    let gold = polnear::read(&path)?;
-    let articles: Vec<Article> = gold
-        .into_iter()
-        .map(|a| Article {
-            text: a.text,
-            attributions: a
-                .attributions
-                .into_iter()
-                .map(|g| Attribution {
-                    source: g.source,
-                    cue: g.cue,
-                    content: g.content,
-                })
-                .collect(),
-        })
-        .collect();
+    let articles = crate::eval_quotes::training_articles(&polnear::read(&path)?);
     let start = std::time::Instant::now();
     let models = train(
         &articles,

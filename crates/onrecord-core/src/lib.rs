@@ -28,6 +28,7 @@ mod error;
 mod html;
 pub mod identity;
 mod logistic;
+mod parse;
 mod perceptron;
 mod pos;
 mod quotes;
@@ -43,9 +44,13 @@ pub use html::learned::BlockModel;
 #[doc(hidden)]
 pub use html::learned::training as block_training;
 #[doc(hidden)]
+pub use parse::training as parse_training;
+pub use parse::{Dependency, Head, Relation, Tree};
+#[doc(hidden)]
 pub use pos::training as pos_training;
 #[doc(hidden)]
 pub use quotes::training as quote_training;
+pub use quotes::{QuoteModel, QuoteRule};
 
 #[doc(hidden)]
 /// Block dump of an HTML page, for tuning the extractor.
@@ -74,6 +79,8 @@ pub struct PipelineBuilder {
     quotes: bool,
     entities: bool,
     blocks: BlockChooser,
+    quote_model: Option<Arc<QuoteModel>>,
+    quote_rules: quotes::QuoteRules,
     block_bias: f32,
     meta_rules: html::MetaRules,
 }
@@ -98,6 +105,8 @@ impl Default for PipelineBuilder {
             // Out of fold on WCXB dev the learned chooser beats the
             // readability-style one on every page type (docs/record.md).
             blocks: BlockModel::embedded().map_or(BlockChooser::Readability, BlockChooser::Learned),
+            quote_model: QuoteModel::embedded(),
+            quote_rules: quotes::QuoteRules::default(),
             block_bias: 0.0,
             meta_rules: html::MetaRules::default(),
         }
@@ -145,6 +154,20 @@ impl PipelineBuilder {
     /// readability-style container scoring alone when `None`.
     pub fn block_model(mut self, model: Option<Arc<BlockModel>>) -> Self {
         self.blocks = model.map_or(BlockChooser::Readability, BlockChooser::Learned);
+        self
+    }
+
+    /// Attribution models other than the committed ones (for
+    /// cross-validation); `None` finds no quotations.
+    #[doc(hidden)]
+    pub fn quote_model(mut self, model: Option<Arc<QuoteModel>>) -> Self {
+        self.quote_model = model;
+        self
+    }
+
+    /// Turns an attribution rule off, to measure what it is worth.
+    pub fn without_quote_rule(mut self, rule: QuoteRule) -> Self {
+        self.quote_rules = self.quote_rules.without(rule);
         self
     }
 
@@ -314,15 +337,19 @@ impl Pipeline {
         let a = analysis::Analysis::new(text);
         if !self.config.entities {
             let names = entities::people::Names::find(&a.t);
-            out.quotes = quotes::extract(a, &names);
+            if let Some(model) = &self.config.quote_model {
+                out.quotes = quotes::extract(a, &names, model, self.config.quote_rules);
+            }
             return out;
         }
         let mut layer = entities::analyze(&a);
         out.amounts = amounts::extract(&a);
         layer.drop_inside(&out.amounts);
         out.dates = timex::extract(&a, date);
-        if self.config.quotes {
-            out.quotes = quotes::extract(a, &layer.names);
+        if self.config.quotes
+            && let Some(model) = &self.config.quote_model
+        {
+            out.quotes = quotes::extract(a, &layer.names, model, self.config.quote_rules);
         }
         layer.name_people(&mut out.quotes);
         layer.name_bodies(&mut out.quotes);

@@ -329,7 +329,7 @@ const MAGIC: &[u8; 4] = b"ORP2";
 
 #[derive(Debug, thiserror::Error)]
 #[error("model file is malformed: {0}")]
-pub(crate) struct ModelError(&'static str);
+pub(crate) struct ModelError(pub(crate) &'static str);
 
 struct Cursor<'a>(&'a [u8]);
 
@@ -485,6 +485,12 @@ impl Model {
         self.best(em, fixed, bias)
     }
 
+    /// [`Model::scores`] into a buffer kept between calls: a parser
+    /// scores every one of its moves.
+    pub(crate) fn scores_into(&self, feats: &Features, out: &mut Vec<f32>) {
+        self.emissions(feats, out);
+    }
+
     /// Emission scores of every position and label (row-major).
     pub(crate) fn scores(&self, feats: &Features) -> Vec<f32> {
         let mut em = Vec::new();
@@ -541,6 +547,39 @@ impl Model {
         }
         fixed.apply(&mut em, self.labels);
         viterbi(&em, self.labels, &self.transitions, &self.ok)
+    }
+}
+
+impl Model {
+    /// A label sequence chosen left to right, each label the best given
+    /// the one before it: a first-order model read greedily, for many
+    /// labels over long sequences where Viterbi's square of the labels
+    /// per position costs too much (a parser's relations).
+    pub(crate) fn greedy_fixed(
+        &self,
+        feats: &Features,
+        fixed: &Fixed<'_>,
+        em: &mut Vec<f32>,
+    ) -> Vec<usize> {
+        let l = self.labels;
+        self.emissions(feats, em);
+        fixed.apply(em, l);
+        let mut out = Vec::with_capacity(em.len() / l.max(1));
+        let mut prev = l;
+        for row in em.chunks_exact(l) {
+            let trans = &self.transitions[prev * l..(prev + 1) * l];
+            let ok = &self.ok[prev * l..(prev + 1) * l];
+            let mut best = (f32::NEG_INFINITY, 0);
+            for (y, ((&e, &t), &ok)) in row.iter().zip(trans).zip(ok).enumerate() {
+                let s = e + t;
+                if ok && s > best.0 {
+                    best = (s, y);
+                }
+            }
+            out.push(best.1);
+            prev = best.1;
+        }
+        out
     }
 }
 
@@ -840,6 +879,38 @@ impl Trainer {
         let k = self.slot(id) * self.labels + label;
         self.weights[k] += delta;
         self.acc[k] += self.step * f64::from(delta);
+    }
+
+    /// Scores of each label for one position's features (a classifier's
+    /// decision during training), into `out`.
+    pub(crate) fn score_one(&self, ids: &[u32], out: &mut [f32]) {
+        let l = self.labels;
+        out.fill(0.0);
+        for id in ids {
+            if let Some(&k) = self.index.get(id) {
+                let row = &self.weights[k as usize * l..(k as usize + 1) * l];
+                for (o, w) in out.iter_mut().zip(row) {
+                    *o += w;
+                }
+            }
+        }
+    }
+
+    /// A classifier's perceptron update: `gold` up, `pred` down. Call
+    /// [`Trainer::tick`] once per decision, right or wrong, for averaging.
+    pub(crate) fn update_one(&mut self, ids: &[u32], gold: usize, pred: usize) {
+        if gold == pred {
+            return;
+        }
+        for &id in ids {
+            self.update(id, gold, 1.0);
+            self.update(id, pred, -1.0);
+        }
+    }
+
+    /// Counts one decision, for averaging.
+    pub(crate) fn tick(&mut self) {
+        self.step += 1.0;
     }
 
     /// One perceptron step on a sequence; returns the number of wrong

@@ -19,22 +19,26 @@ struct PosModel {
     dict: HashMap<u64, usize, BuildHasherDefault<crate::perceptron::IdHasher>>,
 }
 
+impl PosModel {
+    fn from_bytes(bytes: &[u8]) -> Option<PosModel> {
+        let model = Model::from_bytes(bytes).ok()?;
+        let mut lines = model.extra.lines();
+        let names: Vec<String> = lines.next()?.split('\t').map(str::to_owned).collect();
+        let dict = lines
+            .filter_map(|l| {
+                let (w, y) = l.split_once('\t')?;
+                let y: usize = y.parse().ok()?;
+                (y < names.len()).then(|| (hash(w), y))
+            })
+            .collect();
+        (names.len() == model.labels()).then_some(PosModel { model, names, dict })
+    }
+}
+
 fn model() -> Option<&'static PosModel> {
     static MODEL: OnceLock<Option<PosModel>> = OnceLock::new();
     MODEL
-        .get_or_init(|| {
-            let model = Model::from_bytes(MODEL_BYTES).ok()?;
-            let mut lines = model.extra.lines();
-            let names: Vec<String> = lines.next()?.split('\t').map(str::to_owned).collect();
-            let dict = lines
-                .filter_map(|l| {
-                    let (w, y) = l.split_once('\t')?;
-                    let y: usize = y.parse().ok()?;
-                    (y < names.len()).then(|| (hash(w), y))
-                })
-                .collect();
-            (names.len() == model.labels()).then_some(PosModel { model, names, dict })
-        })
+        .get_or_init(|| PosModel::from_bytes(MODEL_BYTES))
         .as_ref()
 }
 
@@ -115,9 +119,13 @@ fn lowered(t: &Tokens<'_>) -> Vec<String> {
 
 /// Tags of every token (empty strings when no model is built in).
 pub(crate) fn tag(t: &Tokens<'_>, lower: &[String], h_word: &[u64]) -> Vec<&'static str> {
-    let Some(m) = model() else {
-        return vec![""; t.len()];
-    };
+    match model() {
+        Some(m) => tag_with(m, t, lower, h_word),
+        None => vec![""; t.len()],
+    }
+}
+
+fn tag_with<'m>(m: &'m PosModel, t: &Tokens<'_>, lower: &[String], h_word: &[u64]) -> Vec<&'m str> {
     let fixed: Vec<Option<usize>> = h_word.iter().map(|h| m.dict.get(h).copied()).collect();
     let mut out = Vec::with_capacity(t.len());
     for r in &t.sentences {
@@ -148,6 +156,19 @@ pub mod training {
         pub text: String,
         /// `(start, end, tag)` in code points.
         pub tokens: Vec<(usize, usize, String)>,
+        /// The tokens are the words to tag (a treebank's, "John" and
+        /// "'s" apart), rather than tags of a tokenisation of the text.
+        pub words: bool,
+    }
+
+    /// The tokens to tag: the article's own words, or the text's tokens.
+    fn tokens_of(a: &Article) -> Tokens<'_> {
+        if a.words {
+            let spans: Vec<(usize, usize)> = a.tokens.iter().map(|t| (t.0, t.1)).collect();
+            Tokens::from_spans(&a.text, &spans)
+        } else {
+            tokenize(&a.text)
+        }
     }
 
     /// The tag set: Penn Treebank tags folded to 18 (the distinctions the
@@ -210,7 +231,7 @@ pub mod training {
             .collect();
         let mut data = Vec::new();
         for a in articles {
-            let t = tokenize(&a.text);
+            let t = tokens_of(a);
             let lower = lowered(&t);
             let h_word: Vec<u64> = lower.iter().map(|w| hash(w)).collect();
             let gold = labels(&t, a);
@@ -230,7 +251,7 @@ pub mod training {
         // The tag dictionary: frequent words with one tag 98% of the time.
         let mut seen: HashMap<String, HashMap<usize, u32>> = HashMap::new();
         for a in articles {
-            let t = tokenize(&a.text);
+            let t = tokens_of(a);
             for (i, g) in labels(&t, a).into_iter().enumerate() {
                 if let Some(y) = g.as_deref().and_then(|g| index.get(g)) {
                     *seen
@@ -259,11 +280,33 @@ pub mod training {
         trainer.finish(extra)
     }
 
+    /// A tagger trained by [`train`], to tag with before it is built in
+    /// (the parser's training tags each part of its treebank with a
+    /// tagger that did not see it).
+    pub struct Tagger(PosModel);
+
+    impl Tagger {
+        /// A tagger from [`train`]'s bytes.
+        pub fn from_bytes(bytes: &[u8]) -> Option<Tagger> {
+            PosModel::from_bytes(bytes).map(Tagger)
+        }
+
+        /// Tags of `t`'s tokens.
+        pub(crate) fn tag<'m>(
+            &'m self,
+            t: &Tokens<'_>,
+            lower: &[String],
+            h_word: &[u64],
+        ) -> Vec<&'m str> {
+            tag_with(&self.0, t, lower, h_word)
+        }
+    }
+
     /// Token accuracy of the built-in model against silver articles.
     pub fn accuracy(articles: &[Article]) -> (usize, usize) {
         let (mut right, mut total) = (0, 0);
         for a in articles {
-            let t = tokenize(&a.text);
+            let t = tokens_of(a);
             let lower = lowered(&t);
             let h_word: Vec<u64> = lower.iter().map(|w| hash(w)).collect();
             let gold = labels(&t, a);

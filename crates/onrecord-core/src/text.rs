@@ -34,6 +34,31 @@ pub(crate) struct Tokens<'a> {
 }
 
 impl<'a> Tokens<'a> {
+    /// Tokens given as code point ranges of `text` (in order, within it),
+    /// one sentence: for words a treebank has already cut.
+    pub(crate) fn from_spans(text: &'a str, spans: &[(usize, usize)]) -> Tokens<'a> {
+        let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        bytes.push(text.len());
+        let byte = |c: usize| bytes.get(c).copied().unwrap_or(text.len());
+        let tokens = spans
+            .iter()
+            .map(|&(start, end)| Token {
+                byte_start: byte(start),
+                byte_end: byte(end),
+                start,
+                end,
+                sentence: 0,
+                paragraph: 0,
+                in_quote: false,
+            })
+            .collect();
+        Tokens {
+            text,
+            tokens,
+            sentences: std::iter::once(0..spans.len()).collect(),
+        }
+    }
+
     pub(crate) fn str(&self, i: usize) -> &'a str {
         let t = &self.tokens[i];
         &self.text[t.byte_start..t.byte_end]

@@ -635,6 +635,18 @@ impl Names {
     ) -> Option<String> {
         let words: Vec<&str> = (from..to).map(|i| t.str(i)).collect();
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        // A mention reaching from a noun to the relative pronoun that
+        // stands for it ("local business owners who"): the noun's words.
+        if lower.len() > 1
+            && lower
+                .last()
+                .is_some_and(|w| matches!(w.as_str(), "who" | "which" | "that"))
+        {
+            let end = if t.str(to - 2) == "," { to - 2 } else { to - 1 };
+            if from < end {
+                return self.resolve(t, from, end, earlier_speakers);
+            }
+        }
         if lower.len() == 1 {
             // "He's", "she'll": the pronoun without its contraction.
             let w = ["'s", "’s", "'ll", "’ll", "'d", "’d"]

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
+use crate::parse::Syntax;
 use crate::perceptron::{Features, Fx, IdHasher, hash, tag_at, word_at};
 use crate::text::Tokens;
 
@@ -143,6 +144,38 @@ pub(crate) struct Prepared {
     /// A colon comes earlier in the sentence.
     pub(crate) after_colon: Vec<bool>,
     pub(crate) pos: Vec<&'static str>,
+    /// Dependency trees of the sentences that hold a candidate cue
+    /// ([`Prepared::parse_cues`]); the others are left unparsed.
+    pub(crate) syntax: Syntax,
+}
+
+impl Prepared {
+    /// Parses the sentences that hold the tokens `cues` (the first of
+    /// each cue): a cue's tree features and subject read its own
+    /// sentence only, so the rest of the article is never parsed.
+    pub(crate) fn parse_cues(&mut self, t: &Tokens<'_>, cues: impl Iterator<Item = usize>) {
+        let mut wanted = vec![false; t.sentences.len()];
+        for c in cues {
+            if let Some(w) = t
+                .tokens
+                .get(c)
+                .and_then(|tok| wanted.get_mut(tok.sentence as usize))
+            {
+                *w = true;
+            }
+        }
+        self.syntax = Syntax::of(t, &|r| {
+            t.tokens
+                .get(r.start)
+                .is_some_and(|tok| wanted.get(tok.sentence as usize) == Some(&true))
+        });
+    }
+}
+
+/// The relation of token `i` as features read it (`unparsed` where its
+/// sentence was not parsed).
+pub(crate) fn relation_name(p: &Prepared, i: usize) -> &'static str {
+    p.syntax.relation(i).map_or("unparsed", |r| r.as_str())
 }
 
 /// Prepares an analysed article (its tokens `t`), taking over its
@@ -182,6 +215,7 @@ pub(crate) fn prepare(
         sent_len: vec![0; n],
         after_colon: vec![false; n],
         pos,
+        syntax: Syntax::default(),
     };
     let strong = |c: u8| c == 1 || c == 2;
     for r in &t.sentences {

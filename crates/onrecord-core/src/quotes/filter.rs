@@ -9,8 +9,10 @@
 //! proposed (k-fold, see `training`), so that it learns how the taggers
 //! err on text they have not seen.
 
-use super::Candidate;
+use super::Tagger;
+use super::candidates::{Candidate, nested_flags};
 use super::features::{Prepared, bucket};
+use super::reading::Reading;
 use crate::perceptron::{Features, Fx};
 use crate::text::Tokens;
 
@@ -39,7 +41,7 @@ fn kind(p: &Prepared, (a, b): (usize, usize)) -> &'static str {
 
 /// Quoted share of tokens `a..=b`, in three classes.
 fn quoted(t: &Tokens<'_>, (a, b): (usize, usize)) -> u32 {
-    let share = super::quoted_share(t, a, b);
+    let share = super::words::quoted_share(t, a, b);
     if share >= 0.8 {
         2
     } else if share > 0.0 {
@@ -173,4 +175,29 @@ pub(crate) fn features(t: &Tokens<'_>, p: &Prepared, c: &Candidate, nested: bool
     f.push(Fx::new(32).add(&sc).add(src_kind).id());
     f.next();
     f
+}
+
+/// The candidates that stand: the tagger's own, and the pushed ones the
+/// classifier keeps.
+pub(super) fn keep(
+    tagger: &Tagger,
+    t: &Tokens<'_>,
+    p: &Prepared,
+    cands: Vec<Candidate>,
+) -> Vec<Reading> {
+    let nested = nested_flags(&cands);
+    cands
+        .into_iter()
+        .zip(nested)
+        .filter(|(c, nested)| {
+            if c.level == 0 {
+                return true;
+            }
+            let Some((model, threshold)) = &tagger.filter else {
+                return true;
+            };
+            c.weighed() && model.margin(&features(t, p, c, *nested), KEEP) > *threshold
+        })
+        .map(|(c, _)| c.reading)
+        .collect()
 }

@@ -2,45 +2,60 @@
 //! assembled into quotes. Each mends one construction that the taggers,
 //! reading token by token, get wrong in a regular way: a participle that
 //! opens a sentence, a reporting verb after a comma with no content read,
-//! a second reporting verb joined by "and" inside another cue's content,
-//! a cue set off by commas in the middle of what was said, a content
-//! broken by a word or two, and the subject of a passive cue. They change
-//! no model input, so the classifier's training is the same with or
-//! without them.
+//! a reporting verb joined by "and" to what another cue reports, a cue
+//! set off by commas in the middle of what was said, a content broken by
+//! a word or two, and the subject of a passive cue. Each is a
+//! [`QuoteRule`] with a switch. They change no model input, so the
+//! classifier's training is the same with or without them.
 
 use super::features::Prepared;
-use super::{
-    Reading, Tagger, nominal_tag, phrase_before, quoted_share, raising_verb, read_cue, word_counts,
-};
+use super::reading::{Reading, nominal_tag, phrase_before, raising_verb};
+use super::rules::{QuoteRule, QuoteRules};
+use super::words::{quoted_share, word_counts};
 use crate::text::Tokens;
 
-/// Applies every repair to the readings of one article, in order.
-pub(super) fn repair(
-    tagger: &Tagger,
-    t: &Tokens<'_>,
-    p: &Prepared,
-    runs: &[Option<u32>],
-    readings: &mut Vec<Reading>,
-) {
+/// Applies the repairs that are on to the readings of one article, in
+/// order.
+pub(super) fn repair(t: &Tokens<'_>, p: &Prepared, rules: QuoteRules, readings: &mut Vec<Reading>) {
+    let on = |r: QuoteRule| rules.on(r);
     let cues: Vec<(usize, usize)> = readings.iter().map(|r| r.cue).collect();
     for r in readings.iter_mut() {
-        r.contents.retain(|&(a, b)| !when_only(p, a, b));
-        participle_clause(t, p, r);
-        clause_before(t, p, r);
-        that_clause(t, p, &cues, r);
-        paragraph_after_colon(t, r);
+        if on(QuoteRule::WhenOnly) {
+            r.contents.retain(|&(a, b)| !when_only(p, a, b));
+        }
+        if on(QuoteRule::ParticipleClause) {
+            participle_clause(t, p, r);
+        }
+        if on(QuoteRule::ClauseBefore) {
+            clause_before(t, p, r);
+        }
+        if on(QuoteRule::ThatClause) {
+            that_clause(t, p, &cues, r);
+        }
     }
-    let joined = coordinated_cues(tagger, t, p, runs, readings);
-    readings.extend(joined);
-    let findings = poll_findings(t, p, readings);
-    readings.extend(findings);
-    split_coordinated(t, p, readings);
-    complete_across_cues(t, p, readings);
-    join_pieces(t, readings);
+    if on(QuoteRule::PollFindings) {
+        let findings = poll_findings(t, p, readings);
+        readings.extend(findings);
+    }
+    if on(QuoteRule::SplitCoordinated) {
+        split_coordinated(t, p, readings);
+    }
+    if on(QuoteRule::AcrossCues) {
+        complete_across_cues(t, p, readings);
+    }
+    if on(QuoteRule::JoinPieces) {
+        join_pieces(t, readings);
+    }
     for r in readings.iter_mut() {
-        passive_subject(t, p, r);
-        inverted_speaker(t, p, r);
-        stray_pieces(t, p, r);
+        if on(QuoteRule::PassiveSubject) {
+            passive_subject(t, p, r);
+        }
+        if on(QuoteRule::InvertedSpeaker) {
+            inverted_speaker(t, p, r);
+        }
+        if on(QuoteRule::StrayPieces) {
+            stray_pieces(t, p, r);
+        }
     }
 }
 
@@ -135,30 +150,6 @@ fn last_word(t: &Tokens<'_>, floor: usize, mut last: usize) -> usize {
 
 /// Tokens after a cue within which [`that_clause`] looks for "that".
 const MAX_THAT_DISTANCE: usize = 16;
-
-/// "The governor added:" closing its paragraph, with no content read:
-/// the next paragraph is what was added.
-fn paragraph_after_colon(t: &Tokens<'_>, r: &mut Reading) {
-    let cl = r.cue.1;
-    let colon = if t.str(cl) == ":" { cl } else { cl + 1 };
-    if !r.contents.is_empty()
-        || colon + 1 >= t.len()
-        || t.str(colon) != ":"
-        || t.tokens[colon].paragraph == t.tokens[colon + 1].paragraph
-    {
-        return;
-    }
-    let next = t.tokens[colon + 1].paragraph;
-    let last = last_word(
-        t,
-        colon + 1,
-        (colon + 1..t.len())
-            .take_while(|&i| t.tokens[i].paragraph == next)
-            .last()
-            .unwrap_or(colon + 1),
-    );
-    r.contents.push((colon + 1, last));
-}
 
 /// "In the previous Washington Post/ABC News national poll, Clinton led
 /// Trump by 5 points": a sentence that opens with "In" and a poll, survey
@@ -269,40 +260,6 @@ fn strong_verb(p: &Prepared, i: usize) -> bool {
 /// he said", "... though she noted").
 fn conjunction(w: &str) -> bool {
     matches!(w, "and" | "but" | "though" | "although" | "while")
-}
-
-/// Reporting verbs that the cue tagger passed over inside another cue's
-/// content, right after a [`conjunction`] ("... and said she would stand
-/// up to the attacks", "... and warned against potential hackers"): each
-/// is read as a cue of its own. Only verbs the lexicon holds as strong
-/// cues count.
-fn coordinated_cues(
-    tagger: &Tagger,
-    t: &Tokens<'_>,
-    p: &Prepared,
-    runs: &[Option<u32>],
-    readings: &[Reading],
-) -> Vec<Reading> {
-    let mut out: Vec<Reading> = Vec::new();
-    for r in readings {
-        for &(a, b) in &r.contents {
-            for i in a + 1..=b {
-                if !strong_verb(p, i)
-                    || t.tokens[i].in_quote
-                    || !conjunction(&p.lower[i - 1])
-                    || readings
-                        .iter()
-                        .chain(&out)
-                        .any(|o| o.cue.0 <= i && i <= o.cue.1)
-                {
-                    continue;
-                }
-                out.push(read_cue(tagger, t, p, runs, (i, i), false));
-            }
-        }
-    }
-    out.retain(|r| !r.contents.is_empty());
-    out
 }
 
 /// "Machado promised to continue supporting Clinton and said she would
@@ -552,7 +509,8 @@ fn passive_subject(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
 /// Pieces that tell the scene, not what was said:
 /// - beside a quotation, words after the cue that open with a preposition
 ///   or a subordinating word, or follow a cue that ends in one or in a
-///   verb of telling ("“...,” Mr. Obama said at the gala dinner", "she
+///   verb of telling, unless they open inside quotation marks ("“...,”
+///   Mr. Obama said at the gala dinner", "said on CNN's “Face the Nation”", "she
 ///   yells while moving along the street", "said of Mr. Cruz", "told Sean
 ///   Hannity earlier this month");
 /// - after a whole clause reported before the cue, words with no finite
@@ -580,8 +538,9 @@ fn stray_pieces(t: &Tokens<'_>, p: &Prepared, r: &mut Reading) {
         let opens = matches!(p.pos[a], "IN" | "TO")
             || (a == cl + 1 && matches!(p.pos[cl], "IN" | "TO") && p.lower[cl] != "that")
             || (a == cl + 1 && addressing(&p.lower[cl]) && !(a..=b).any(|i| finite_verb(p, i)));
-        let circumstance =
-            direct && a > cl && quoted_share(t, a, b) == 0.0 && opens && !clause(p, a);
+        // Opening outside quotation marks: a title may follow the
+        // preposition ("said on CNN's “State of the Union.”").
+        let circumstance = direct && a > cl && !t.tokens[a].in_quote && opens && !clause(p, a);
         let trailing = reported_before && a > cl && unquoted && !clause(p, a) && verbless;
         !circumstance && !trailing
     });
@@ -990,7 +949,7 @@ mod tests {
     }
 
     #[test]
-    fn a_cue_with_no_content_takes_a_that_clause_or_the_next_paragraph() {
+    fn a_cue_with_no_content_takes_a_that_clause() {
         let text = "Trump said during a rally in Michigan that Clinton had praised the deal.";
         let (t, p) = analysed(text);
         let said = at(&t, "said", 0);
@@ -1004,13 +963,6 @@ mod tests {
         let mut r = reading((said, said), Some((0, 0)), Vec::new());
         that_clause(&t, &p, &[(said, said)], &mut r);
         assert!(r.contents.is_empty());
-
-        let text = "The governor added:\n\nIt is typical of her. She knows nothing.\n\nThe end.";
-        let (t, _) = analysed(text);
-        let added = at(&t, "added", 0);
-        let mut r = reading((added, added), Some((0, 1)), Vec::new());
-        paragraph_after_colon(&t, &mut r);
-        assert_eq!(texts(&t, &r), ["It is typical of her. She knows nothing"]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use super::features::{Prepared, bucket};
+use super::syntax::{cue_head, relation_name, tree_roles};
 use crate::perceptron::{Features, Fx, tag_at, word_at};
 use crate::text::Tokens;
 
@@ -231,6 +232,8 @@ pub(crate) fn features(
         0
     };
     let right_chunk = chunk_at(cl + 1);
+    let roles = tree_roles(t, p, &range, cf, cl);
+    let cue_rel = relation_name(p, cue_head(p, cf, cl));
     for i in range.clone() {
         let ii = i as isize;
         let c = chunk_at(i);
@@ -352,6 +355,21 @@ pub(crate) fn features(
         );
         f.push(Fx::new(25).add_h(cue_first).add_h(head).add(dir).id());
         f.push(Fx::new(26).add_h(w0).add(dir).add_u(d.min(3)).id());
+        // Where the token stands in the cue's tree.
+        let role = roles[i - range.start];
+        let own = relation_name(p, i);
+        f.push(Fx::new(50).add(role.name).add(dir).id());
+        f.push(Fx::new(51).add(role.name).add(own).id());
+        f.push(
+            Fx::new(52)
+                .add(role.name)
+                .add_u(u32::from(role.top))
+                .add_h(t0)
+                .id(),
+        );
+        f.push(Fx::new(53).add(role.name).add_h(head).id());
+        f.push(Fx::new(54).add(role.name).add(cue_rel).add(dir).id());
+        f.push(Fx::new(55).add(role.name).add(q0).add_u(sep).id());
         f.next();
     }
 }

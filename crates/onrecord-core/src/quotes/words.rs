@@ -1,0 +1,44 @@
+//! What tokens hold: their text as a record's span, their words, and
+//! how much of them is inside quotation marks.
+
+use crate::record::Span;
+use crate::text::Tokens;
+
+/// The text and code point range of tokens `first..=last`.
+pub(super) fn span(t: &Tokens<'_>, first: usize, last: usize) -> Span {
+    let a = &t.tokens[first];
+    let b = &t.tokens[last];
+    Span {
+        text: t.text[a.byte_start..b.byte_end].to_owned(),
+        start: a.start,
+        end: b.end,
+    }
+}
+
+/// Share of the letters and digits of tokens `first..=last` inside double
+/// quotation marks.
+pub(super) fn quoted_share(t: &Tokens<'_>, first: usize, last: usize) -> f32 {
+    let (mut inside, mut all) = (0usize, 0usize);
+    for i in first..=last {
+        let n = t.str(i).chars().filter(|c| c.is_alphanumeric()).count();
+        all += n;
+        if t.tokens[i].in_quote {
+            inside += n;
+        }
+    }
+    if all == 0 {
+        0.0
+    } else {
+        inside as f32 / all as f32
+    }
+}
+
+/// Words (tokens with a letter or digit) of tokens `first..=last`, and how
+/// many of them are inside quotation marks.
+pub(super) fn word_counts(t: &Tokens<'_>, first: usize, last: usize) -> (usize, usize) {
+    (first..=last)
+        .filter(|&i| t.str(i).chars().any(char::is_alphanumeric))
+        .fold((0, 0), |(w, q), i| {
+            (w + 1, q + usize::from(t.tokens[i].in_quote))
+        })
+}
