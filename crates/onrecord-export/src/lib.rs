@@ -44,6 +44,9 @@ pub enum Error {
     /// Rows could not be turned into Arrow arrays.
     #[error("arrow: {0}")]
     Arrow(#[from] serde_arrow::Error),
+    /// An Arrow IPC stream could not be written.
+    #[error("arrow ipc: {0}")]
+    Ipc(#[from] arrow_schema::ArrowError),
 }
 
 /// `Result` with [`enum@Error`].
@@ -285,25 +288,24 @@ pub fn observe(linker: &mut Linker, record: &Record) {
     }
 }
 
-impl Export {
-    /// Starts the four files in `dir` (created if missing). `linker` has
-    /// observed the whole corpus and been built.
-    pub fn create(dir: &Path, linker: Linker) -> Result<Export> {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            path: dir.to_owned(),
-            source,
-        })?;
-        Ok(Export {
-            linker,
-            articles: Table::create(dir, "articles", fields::<ArticleRow>()?)?,
-            quotes: Table::create(dir, "quotes", fields::<QuoteRow>()?)?,
-            entities: Table::create(dir, "entities", fields::<EntityRow>()?)?,
-            amounts: Table::create(dir, "amounts", fields::<AmountRow>()?)?,
-        })
-    }
+/// The rows of records, table by table: what [`Export`] writes, also
+/// for callers that want them in memory (the Python package's frames).
+#[derive(Default)]
+pub struct Rows {
+    /// One per record.
+    pub articles: Vec<ArticleRow>,
+    /// One per quote.
+    pub quotes: Vec<QuoteRow>,
+    /// One per entity.
+    pub entities: Vec<EntityRow>,
+    /// One per amount.
+    pub amounts: Vec<AmountRow>,
+}
 
-    /// Adds one record's rows.
-    pub fn add(&mut self, r: &Record) -> Result<()> {
+impl Rows {
+    /// Adds one record's rows; `linker` has observed the corpus (see
+    /// [`observe`]) and been built.
+    pub fn add(&mut self, linker: &Linker, r: &Record) {
         let captions = (!r.captions.is_empty()).then(|| {
             r.captions
                 .iter()
@@ -319,7 +321,7 @@ impl Export {
             author,
             site,
         } = r.article.clone();
-        self.articles.rows.push(ArticleRow {
+        self.articles.push(ArticleRow {
             id: r.id.clone(),
             url,
             date,
@@ -337,9 +339,9 @@ impl Export {
         for (i, q) in r.quotes.iter().enumerate() {
             let speaker_key = q.speaker_name.as_deref().map(|n| {
                 let key = person_key(n);
-                self.linker.resolve(&key).to_owned()
+                linker.resolve(&key).to_owned()
             });
-            self.quotes.rows.push(QuoteRow {
+            self.quotes.push(QuoteRow {
                 article_id: r.id.clone(),
                 quote_index: i as i32,
                 kind: format!("{:?}", q.kind).to_lowercase(),
@@ -359,18 +361,18 @@ impl Export {
             });
         }
         for e in &r.entities {
-            self.entities.rows.push(EntityRow {
+            self.entities.push(EntityRow {
                 article_id: r.id.clone(),
                 name: e.name.clone(),
                 kind: e.kind.clone(),
-                key: entity_key(&self.linker, &e.name, &e.kind),
+                key: entity_key(linker, &e.name, &e.kind),
                 mentions: e.mentions.len() as i32,
                 mention_starts: e.mentions.iter().map(|m| m.start as i64).collect(),
                 mention_ends: e.mentions.iter().map(|m| m.end as i64).collect(),
             });
         }
         for a in &r.amounts {
-            self.amounts.rows.push(AmountRow {
+            self.amounts.push(AmountRow {
                 article_id: r.id.clone(),
                 text: a.text.clone(),
                 start: a.start as i64,
@@ -381,6 +383,59 @@ impl Export {
                 kind: a.kind.clone(),
             });
         }
+    }
+
+    /// Each table as an Arrow IPC stream with the Parquet files' schema
+    /// (`pyarrow.ipc.open_stream`): articles, quotes, entities, amounts.
+    pub fn ipc_streams(&self) -> Result<[Vec<u8>; 4]> {
+        Ok([
+            ipc(&self.articles)?,
+            ipc(&self.quotes)?,
+            ipc(&self.entities)?,
+            ipc(&self.amounts)?,
+        ])
+    }
+}
+
+/// One table's rows as an Arrow IPC stream (one batch; none when empty,
+/// the schema still written).
+fn ipc<T: Serialize + for<'de> serde::Deserialize<'de>>(rows: &[T]) -> Result<Vec<u8>> {
+    let batch = serde_arrow::to_record_batch(&fields::<T>()?, &rows)?;
+    let mut out = Vec::new();
+    let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut out, &batch.schema())?;
+    if !rows.is_empty() {
+        w.write(&batch)?;
+    }
+    w.finish()?;
+    drop(w);
+    Ok(out)
+}
+
+impl Export {
+    /// Starts the four files in `dir` (created if missing). `linker` has
+    /// observed the whole corpus and been built.
+    pub fn create(dir: &Path, linker: Linker) -> Result<Export> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        Ok(Export {
+            linker,
+            articles: Table::create(dir, "articles", fields::<ArticleRow>()?)?,
+            quotes: Table::create(dir, "quotes", fields::<QuoteRow>()?)?,
+            entities: Table::create(dir, "entities", fields::<EntityRow>()?)?,
+            amounts: Table::create(dir, "amounts", fields::<AmountRow>()?)?,
+        })
+    }
+
+    /// Adds one record's rows.
+    pub fn add(&mut self, r: &Record) -> Result<()> {
+        let mut rows = Rows::default();
+        rows.add(&self.linker, r);
+        self.articles.rows.append(&mut rows.articles);
+        self.quotes.rows.append(&mut rows.quotes);
+        self.entities.rows.append(&mut rows.entities);
+        self.amounts.rows.append(&mut rows.amounts);
         if self.articles.rows.len() >= ROW_GROUP {
             self.articles.flush()?;
         }

@@ -112,44 +112,52 @@ impl JsonlRecords {
     }
 
     fn parse(&self, offset: u64) -> Result<Item> {
-        let err = |kind: ErrorKind| Error::new(&self.name, self.index, offset, kind);
-        let text = std::str::from_utf8(&self.line).map_err(|e| {
-            err(ErrorKind::InvalidUtf8 {
-                at: e.valid_up_to(),
-            })
-        })?;
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| err(ErrorKind::Json(e.to_string())))?;
-        let Value::Object(object) = value else {
-            return Err(err(ErrorKind::NotAnObject));
-        };
-        let body = match (
-            field(&object, &self.fields.text),
-            field(&object, &self.fields.html),
-        ) {
-            (_, Some(html)) => Body::Html(html),
-            (Some(text), None) => Body::Text(text),
-            (None, None) => {
-                return Err(err(ErrorKind::NoBody {
-                    text: self.fields.text.first().cloned().unwrap_or_default(),
-                    html: self.fields.html.first().cloned().unwrap_or_default(),
-                }));
-            }
-        };
-        let f = |keys: &[String]| field(&object, keys);
-        Ok(Item::Document(Document {
-            body,
-            hints: Hints {
-                id: f(&self.fields.id),
-                article: self.fields.article.as_ref().map(|_, keys| f(keys)),
-            },
-            source: Some(SourceRef {
+        parse_object(
+            &self.line,
+            &self.fields,
+            SourceRef {
                 path: self.name.clone(),
                 index: self.index,
                 offset,
-            }),
-        }))
+            },
+        )
     }
+}
+
+/// One JSONL line (a JSON object) as a document, its fields read by
+/// `fields`, the way `extract` reads each line of a JSONL file; errors
+/// name `source`.
+pub fn parse_object(line: &[u8], fields: &FieldNames, source: SourceRef) -> Result<Item> {
+    let err = |kind: ErrorKind| Error::new(&source.path, source.index, source.offset, kind);
+    let text = std::str::from_utf8(line).map_err(|e| {
+        err(ErrorKind::InvalidUtf8 {
+            at: e.valid_up_to(),
+        })
+    })?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| err(ErrorKind::Json(e.to_string())))?;
+    let Value::Object(object) = value else {
+        return Err(err(ErrorKind::NotAnObject));
+    };
+    let body = match (field(&object, &fields.text), field(&object, &fields.html)) {
+        (_, Some(html)) => Body::Html(html),
+        (Some(text), None) => Body::Text(text),
+        (None, None) => {
+            return Err(err(ErrorKind::NoBody {
+                text: fields.text.first().cloned().unwrap_or_default(),
+                html: fields.html.first().cloned().unwrap_or_default(),
+            }));
+        }
+    };
+    let f = |keys: &[String]| field(&object, keys);
+    Ok(Item::Document(Document {
+        body,
+        hints: Hints {
+            id: f(&fields.id),
+            article: fields.article.as_ref().map(|_, keys| f(keys)),
+        },
+        source: Some(source),
+    }))
 }
 
 impl Records for JsonlRecords {

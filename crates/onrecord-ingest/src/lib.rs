@@ -26,7 +26,7 @@ use onrecord_core::{Body, Document, Hints, SourceRef};
 pub use crate::charset::decode_html;
 pub use crate::detect::Format;
 pub use crate::error::{Error, ErrorKind, Result};
-pub use crate::jsonl::FieldNames;
+pub use crate::jsonl::{FieldNames, parse_object};
 use crate::source::Counting;
 
 /// What one input record became.
