@@ -8,6 +8,7 @@
 )]
 
 mod bench_index;
+mod conllu;
 mod eval_quotes;
 mod genders;
 mod html_eval;

@@ -86,7 +86,7 @@ pub(crate) struct EvalArgs {}
 /// unlike the news the silver tags come from.
 fn treebank_articles() -> Result<Vec<Article>> {
     let path = crate::shared_data().join("ud-english-ewt/en_ewt-ud-train.conllu");
-    Ok(as_articles(&crate::parse::read_conllu(&path)?))
+    Ok(as_articles(&crate::conllu::read_conllu(&path)?))
 }
 
 /// Treebank sentences as tagger training articles.

@@ -4,10 +4,11 @@
 
 use std::ops::Range;
 
+use super::Tagger;
 use super::features::{B_CUE, I_CUE, LABELS, O, Prepared, features};
 use super::reading::{Reading, read_cue};
 use super::rules::QuoteRules;
-use super::{Tagger, filter};
+use super::words::spans_of;
 use crate::perceptron::Fixed;
 use crate::text::Tokens;
 
@@ -26,31 +27,17 @@ pub(super) fn paragraphs(t: &Tokens<'_>) -> Vec<Range<usize>> {
     out
 }
 
-/// Appends the spans (first, last token) that a `begin`/`inside` label pair
-/// marks in `labels`, whose first label is token `start`.
-pub(super) fn spans_of(
-    labels: &[usize],
-    start: usize,
-    (begin, inside): (usize, usize),
-    out: &mut Vec<(usize, usize)>,
-) {
-    for (k, &l) in labels.iter().enumerate() {
-        let i = start + k;
-        if l == begin {
-            out.push((i, i));
-        } else if l == inside
-            && let Some(c) = out.last_mut()
-        {
-            c.1 = i;
-        }
-    }
-}
+/// Biases added to the cue tagger's score for starting a cue, one decoding
+/// each; a candidate's level is the first that proposes it.
+/// The one at 50 adds about 0.003 to dev's overlap F1 (0.8285 to 0.8312)
+/// and about 8% to the pipeline's time.
+pub(crate) const LEVELS: [f32; 4] = [0.0, 15.0, 30.0, 50.0];
 
 /// A cue the cue tagger proposes, read.
 #[derive(Debug, Clone)]
 pub(super) struct Candidate {
     pub(super) reading: Reading,
-    /// The index of the first bias in [`filter::LEVELS`] whose decoding
+    /// The index of the first bias in [`LEVELS`] whose decoding
     /// proposes the cue (0: the tagger's own best reading).
     pub(super) level: u8,
     /// The tagger's score for starting a cue at its first token, over
@@ -79,7 +66,7 @@ pub(super) fn find_cues(
         let f = features(t, p, range.clone());
         let em = tagger.cue.scores(&f);
         let from = cues.len();
-        for (level, &b) in filter::LEVELS.iter().enumerate() {
+        for (level, &b) in LEVELS.iter().enumerate() {
             let mut bias = [0.0; LABELS];
             bias[B_CUE] = b;
             spans.clear();

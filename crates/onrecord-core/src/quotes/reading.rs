@@ -2,10 +2,9 @@
 //! tagger, and the source completed where the tagger found none (from
 //! the dependency tree, then from the words around the cue).
 
-use super::candidates::spans_of;
 use super::features::Prepared;
 use super::rules::{QuoteRule, QuoteRules};
-use super::words::quoted_share;
+use super::words::{quoted_share, spans_of};
 use super::{Tagger, span, syntax};
 use crate::perceptron::Fixed;
 use crate::text::Tokens;

@@ -42,3 +42,23 @@ pub(super) fn word_counts(t: &Tokens<'_>, first: usize, last: usize) -> (usize, 
             (w + 1, q + usize::from(t.tokens[i].in_quote))
         })
 }
+
+/// Appends the spans (first, last token) that a `begin`/`inside` label pair
+/// marks in `labels`, whose first label is token `start`.
+pub(super) fn spans_of(
+    labels: &[usize],
+    start: usize,
+    (begin, inside): (usize, usize),
+    out: &mut Vec<(usize, usize)>,
+) {
+    for (k, &l) in labels.iter().enumerate() {
+        let i = start + k;
+        if l == begin {
+            out.push((i, i));
+        } else if l == inside
+            && let Some(c) = out.last_mut()
+        {
+            c.1 = i;
+        }
+    }
+}
