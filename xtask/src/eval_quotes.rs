@@ -789,6 +789,12 @@ fn show(article: &GoldArticle, quotes: &[Quote]) {
 }
 
 pub(crate) fn run(args: &Args) -> Result<()> {
+    if args.without.iter().any(|n| n == "list") {
+        for r in QuoteRule::ALL {
+            println!("{}", r.name());
+        }
+        return Ok(());
+    }
     if let Some(k) = args.cv {
         return cross_validate(args, k as usize);
     }
